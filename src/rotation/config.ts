@@ -1,0 +1,202 @@
+import { DEFAULT_SMTP_PORT, assertHostMatchesRegion, smtpEndpoint } from '../core/endpoint';
+import { ConfigurationError } from '../core/errors';
+import { parseRegion } from '../core/regions';
+
+/** One tag key and the values that select hosts (values ORed; several keys ANDed, as SSM does). */
+export interface TagTarget {
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
+/** How the fleet push finds and updates the hosts. */
+export interface FleetConfig {
+  /** SSM document name or ARN. */
+  readonly documentName: string;
+  readonly tagTargets: readonly TagTarget[];
+  /** Explicit EC2 (`i-`) or hybrid (`mi-`) node ids. */
+  readonly instanceIds: readonly string[];
+  /** SSM MaxConcurrency (canary: a small number or percentage). */
+  readonly maxConcurrency: string;
+  /** SSM MaxErrors: `0` stops the rollout at the first failing host. */
+  readonly maxErrors: string;
+  /** SSM delivery timeout: a host that has not started by then ends as Delivery Timed Out. */
+  readonly deliveryTimeoutSeconds: number;
+  /** CloudWatch log group for command output (optional). */
+  readonly outputLogGroup?: string;
+  /** Seconds between ListCommands polls. */
+  readonly pollIntervalSeconds: number;
+}
+
+/** Everything the rotation Lambda is configured with, validated once at start. */
+export interface RotationConfig {
+  readonly iamUserName: string;
+  readonly region: string;
+  readonly regionWarning?: string;
+  readonly endpoint: string;
+  readonly port: number;
+  /** When set, any other SecretId is refused (confused-deputy guard). */
+  readonly expectedSecretArn?: string;
+  readonly fleet: FleetConfig;
+  /** SNS topic for success notifications with the audit summary. */
+  readonly notificationTopicArn?: string;
+  /** Milliseconds kept free before the Lambda timeout so a step can fail cleanly. */
+  readonly safetyMarginMs: number;
+  /** Upper bound for testSecret's wait for a new key to be accepted. */
+  readonly probeMaxWaitMs: number;
+}
+
+/** The environment variables of the rotation Lambda (the CDK construct sets them). */
+export const ENV = {
+  iamUserName: 'SES_IAM_USER_NAME',
+  region: 'SES_REGION',
+  endpoint: 'SMTP_ENDPOINT',
+  fips: 'SMTP_FIPS',
+  port: 'SMTP_PORT',
+  expectedSecretArn: 'EXPECTED_SECRET_ARN',
+  documentName: 'FLEET_DOCUMENT_NAME',
+  tagTargets: 'FLEET_TARGET_TAGS',
+  instanceIds: 'FLEET_INSTANCE_IDS',
+  maxConcurrency: 'FLEET_MAX_CONCURRENCY',
+  maxErrors: 'FLEET_MAX_ERRORS',
+  deliveryTimeoutSeconds: 'FLEET_DELIVERY_TIMEOUT_SECONDS',
+  outputLogGroup: 'FLEET_OUTPUT_LOG_GROUP',
+  pollIntervalSeconds: 'FLEET_POLL_INTERVAL_SECONDS',
+  notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
+  safetyMarginSeconds: 'SAFETY_MARGIN_SECONDS',
+  probeMaxWaitSeconds: 'PROBE_MAX_WAIT_SECONDS',
+} as const;
+
+const IAM_USER = /^[\w+=,.@-]{1,64}$/;
+const INSTANCE_ID = /^(i-[0-9a-f]{8}([0-9a-f]{9})?|mi-[0-9a-f]{17})$/;
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const MAX_CONCURRENCY = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
+const MAX_ERRORS = /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/;
+
+/**
+ * Reads and validates the configuration from environment variables. Every error names the variable and what it
+ * should hold.
+ * @throws ConfigurationError
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
+  const iamUserName = required(env, ENV.iamUserName, 'the name of the IAM user that sends through SES SMTP');
+  if (!IAM_USER.test(iamUserName)) fail(ENV.iamUserName, 'must be an IAM user name (1–64 of letters, digits, +=,.@_-)');
+  const regionText = required(env, ENV.region, 'the SES region whose SMTP endpoint the hosts use, e.g. eu-west-1');
+  const fips = flag(env, ENV.fips);
+  let regionInfo;
+  try {
+    regionInfo = parseRegion(regionText, fips);
+  } catch (error) {
+    fail(ENV.region, (error as Error).message);
+  }
+  const endpoint = optional(env, ENV.endpoint) ?? smtpEndpoint(regionInfo.region, { fips });
+  try {
+    assertHostMatchesRegion(endpoint, regionInfo.region);
+  } catch (error) {
+    fail(ENV.endpoint, (error as Error).message);
+  }
+  const expectedSecretArn = optional(env, ENV.expectedSecretArn);
+  if (expectedSecretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:/.test(expectedSecretArn)) {
+    fail(ENV.expectedSecretArn, 'must be a Secrets Manager secret ARN');
+  }
+  return {
+    iamUserName,
+    region: regionInfo.region,
+    ...(regionInfo.warning ? { regionWarning: regionInfo.warning } : {}),
+    endpoint,
+    port: integer(env, ENV.port, DEFAULT_SMTP_PORT, 1, 65535),
+    ...(expectedSecretArn ? { expectedSecretArn } : {}),
+    fleet: loadFleetConfig(env),
+    ...(optional(env, ENV.notificationTopicArn)
+      ? { notificationTopicArn: optional(env, ENV.notificationTopicArn) }
+      : {}),
+    safetyMarginMs: integer(env, ENV.safetyMarginSeconds, 30, 5, 300) * 1000,
+    probeMaxWaitMs: integer(env, ENV.probeMaxWaitSeconds, 150, 5, 840) * 1000,
+  };
+}
+
+/** Parses `Role=relay,relay-dr;Env=prod` into tag targets. */
+export function parseTagTargets(text: string | undefined): TagTarget[] {
+  if (text === undefined || text.trim() === '') return [];
+  return text.split(';').map((part) => {
+    const eq = part.indexOf('=');
+    const key = eq > 0 ? part.slice(0, eq).trim() : '';
+    const values =
+      eq > 0
+        ? part
+            .slice(eq + 1)
+            .split(',')
+            .map((v) => v.trim())
+            .filter((v) => v !== '')
+        : [];
+    if (!TAG_KEY.test(key) || values.length === 0 || values.length > 50) {
+      fail(ENV.tagTargets, 'must look like Key=value1,value2;OtherKey=value (1–50 values per key)');
+    }
+    return { key, values };
+  });
+}
+
+function loadFleetConfig(env: NodeJS.ProcessEnv): FleetConfig {
+  const documentName = required(env, ENV.documentName, 'the name or ARN of the SSM document that updates the hosts');
+  const tagTargets = parseTagTargets(optional(env, ENV.tagTargets));
+  const instanceIds = (optional(env, ENV.instanceIds) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const id of instanceIds) {
+    if (!INSTANCE_ID.test(id)) fail(ENV.instanceIds, 'must be a comma-separated list of i-… or mi-… node ids');
+  }
+  if (tagTargets.length === 0 && instanceIds.length === 0) {
+    fail(ENV.tagTargets, `is empty and so is ${ENV.instanceIds}: tell the rotation which hosts to update`);
+  }
+  if (tagTargets.length > 0 && instanceIds.length > 0) {
+    fail(ENV.instanceIds, `cannot be combined with ${ENV.tagTargets} (SSM takes one or the other): choose one`);
+  }
+  if (tagTargets.length > 5) fail(ENV.tagTargets, 'may name at most 5 tag keys (an SSM limit)');
+  if (instanceIds.length > 50) fail(ENV.instanceIds, 'may list at most 50 node ids (an SSM limit): use a tag instead');
+  const maxConcurrency = optional(env, ENV.maxConcurrency) ?? '10%';
+  if (!MAX_CONCURRENCY.test(maxConcurrency))
+    fail(ENV.maxConcurrency, 'must be a number such as 2 or a percentage such as 10%');
+  const maxErrors = optional(env, ENV.maxErrors) ?? '0';
+  if (!MAX_ERRORS.test(maxErrors)) fail(ENV.maxErrors, 'must be a number such as 0 or a percentage such as 10%');
+  const outputLogGroup = optional(env, ENV.outputLogGroup);
+  return {
+    documentName,
+    tagTargets,
+    instanceIds,
+    maxConcurrency,
+    maxErrors,
+    deliveryTimeoutSeconds: integer(env, ENV.deliveryTimeoutSeconds, 600, 30, 2_592_000),
+    ...(outputLogGroup ? { outputLogGroup } : {}),
+    pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, 5, 1, 60),
+  };
+}
+
+function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, what: string): string {
+  const value = optional(env, name);
+  if (value === undefined) fail(name, `is not set: it must hold ${what}`);
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = optional(env, name)?.toLowerCase();
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  fail(name, 'must be true or false');
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const value = optional(env, name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || n < min || n > max) fail(name, `must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function fail(name: string, message: string): never {
+  throw new ConfigurationError(`environment variable ${name} ${message}`);
+}

@@ -1,0 +1,77 @@
+/**
+ * The ports the rotation steps depend on. Adapters live in src/aws (SSM fleet, SNS), src/smtp (the probe) and
+ * src/sandbox (offline fakes); the steps see only these interfaces.
+ */
+import type { Deadline } from '../core/clock';
+
+/** What the SMTP probe authenticates with. */
+export interface SmtpProbeTarget {
+  /** SMTP host, e.g. `email-smtp.eu-west-1.amazonaws.com` or a VPC endpoint DNS name. */
+  readonly host: string;
+  readonly port: number;
+  /** Region the password was derived for (used in error hints). */
+  readonly region: string;
+  /** Access key id (SMTP user name). */
+  readonly username: string;
+  /** SMTP password. Never logged, never put in an error message. */
+  readonly password: string;
+}
+
+/** A successful authentication. */
+export interface ProbeReport {
+  readonly attempts: number;
+  readonly elapsedMs: number;
+}
+
+/**
+ * Proves that a credential authenticates (SMTP AUTH, no mail sent). Retries "not accepted yet" replies of a
+ * brand-new key until the deadline; throws an explained error otherwise.
+ */
+export interface SmtpProbe {
+  authenticate(target: SmtpProbeTarget, deadline: Deadline): Promise<ProbeReport>;
+}
+
+/** What the hosts need to fetch the credential themselves: never the password. */
+export interface PushRequest {
+  readonly secretArn: string;
+  /** The version id (= ClientRequestToken) the hosts fetch. */
+  readonly versionId: string;
+}
+
+/** The proof that every targeted host confirmed a version. */
+export interface PushReport {
+  readonly commandId: string;
+  /** Hosts targeted by the command that confirmed (all of them, on success). */
+  readonly hostsUpdated: number;
+  /** Ids of the hosts that confirmed (may be truncated for very large fleets; used for the audit trail). */
+  readonly hostIds?: readonly string[];
+}
+
+/**
+ * Delivers a credential version to every targeted host and waits until all confirmed. Resumable: a second call
+ * for the same version finds the earlier command and keeps waiting on it; it never starts a second concurrent
+ * push for one version. Throws when a host failed, when nothing matched, or when the deadline is reached first.
+ */
+export interface Fleet {
+  deliver(request: PushRequest, deadline: Deadline): Promise<PushReport>;
+}
+
+/** The audit summary of a completed rotation (I8): version ↔ command ↔ hosts ↔ keys. */
+export interface RotationAudit {
+  readonly secretArn: string;
+  readonly versionId: string;
+  readonly previousVersionId?: string;
+  /** Masked access key ids. */
+  readonly newKeyId: string;
+  readonly retiredKeyIds: readonly string[];
+  readonly commandId: string;
+  readonly hostsUpdated: number;
+  readonly region: string;
+  readonly endpoint: string;
+  readonly completedAt: string;
+}
+
+/** Tells people that a rotation completed (SNS in AWS; a list in the sandbox). */
+export interface Notifier {
+  rotationSucceeded(audit: RotationAudit): Promise<void>;
+}

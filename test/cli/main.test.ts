@@ -1,0 +1,23 @@
+import { main } from '../../src/cli/main';
+import { fakeIo } from './fake-io';
+
+describe('main', () => {
+  it('lists the commands with --help', async () => {
+    const io = fakeIo();
+    expect(await main(['--help'], io)).toBe(0);
+    expect(io.out()).toContain('Usage: ses-smtp-rotation <command>');
+    expect(io.out()).toContain('derive');
+  });
+
+  it('exits with 2 and the help when no command is given', async () => {
+    const io = fakeIo();
+    expect(await main([], io)).toBe(2);
+    expect(io.err()).toContain('Commands:');
+  });
+
+  it('exits with 2 for an unknown command', async () => {
+    const io = fakeIo();
+    expect(await main(['rotat'], io)).toBe(2);
+    expect(io.err()).toContain('unknown command "rotat"');
+  });
+});
