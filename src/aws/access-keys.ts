@@ -1,0 +1,63 @@
+import {
+  CreateAccessKeyCommand,
+  DeleteAccessKeyCommand,
+  GetAccessKeyLastUsedCommand,
+  ListAccessKeysCommand,
+  NoSuchEntityException,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+
+/** What IAM reports about one access key. */
+export interface AccessKeyInfo {
+  readonly id: string;
+  /** Active, Inactive or Expired: every status counts toward the two-key limit. */
+  readonly status: string;
+  readonly created: Date;
+}
+
+/** A freshly minted key: the only moment its secret half is readable. */
+export interface MintedKey {
+  readonly id: string;
+  readonly secretAccessKey: string;
+}
+
+/** Thin adapter over IAM's access-key calls for one user. */
+export class AccessKeys {
+  constructor(private readonly client: IAMClient) {}
+
+  async list(userName: string): Promise<AccessKeyInfo[]> {
+    const keys: AccessKeyInfo[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await this.client.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker }));
+      for (const k of out.AccessKeyMetadata ?? []) {
+        if (k.AccessKeyId)
+          keys.push({ id: k.AccessKeyId, status: k.Status ?? 'Unknown', created: k.CreateDate ?? new Date(0) });
+      }
+      marker = out.IsTruncated ? out.Marker : undefined;
+    } while (marker);
+    return keys;
+  }
+
+  /** When the key was last used, or undefined if never (advisory: SMTP use may not be recorded promptly). */
+  async lastUsed(accessKeyId: string): Promise<Date | undefined> {
+    const out = await this.client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
+    return out.AccessKeyLastUsed?.LastUsedDate ?? undefined;
+  }
+
+  async create(userName: string): Promise<MintedKey> {
+    const out = await this.client.send(new CreateAccessKeyCommand({ UserName: userName }));
+    const key = out.AccessKey;
+    if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error('IAM CreateAccessKey returned no key');
+    return { id: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
+  }
+
+  /** Deletes a key; a key that is already gone counts as deleted (idempotent retirement). */
+  async delete(userName: string, accessKeyId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId }));
+    } catch (error) {
+      if (!(error instanceof NoSuchEntityException)) throw error;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  UpdateSecretVersionStageCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+
+/** Staging labels and rotation state of a secret. */
+export interface SecretMetadata {
+  readonly arn: string;
+  readonly rotationEnabled: boolean;
+  /** Version id → staging labels (versions without labels are omitted). */
+  readonly versionStages: Readonly<Record<string, readonly string[]>>;
+}
+
+/** One version's value (undefined value = the version exists but holds nothing yet). */
+export interface SecretVersionValue {
+  readonly versionId: string;
+  readonly secretString: string;
+  readonly createdDate?: Date;
+}
+
+/** Thin adapter over Secrets Manager: the calls rotation makes, typed, with "no value" as undefined. */
+export class SecretStore {
+  constructor(private readonly client: SecretsManagerClient) {}
+
+  async describe(secretId: string): Promise<SecretMetadata> {
+    const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretId }));
+    return {
+      arn: out.ARN ?? secretId,
+      rotationEnabled: out.RotationEnabled === true,
+      versionStages: out.VersionIdsToStages ?? {},
+    };
+  }
+
+  /**
+   * Reads a version by id and/or stage. Returns undefined for ResourceNotFoundException, which is how Secrets
+   * Manager says "this version has no value yet" (the pending version before createSecret); other errors propagate.
+   */
+  async value(
+    secretId: string,
+    selector: { versionId?: string; stage?: string },
+  ): Promise<SecretVersionValue | undefined> {
+    try {
+      const out = await this.client.send(
+        new GetSecretValueCommand({ SecretId: secretId, VersionId: selector.versionId, VersionStage: selector.stage }),
+      );
+      if (out.SecretString === undefined) return undefined;
+      return {
+        versionId: out.VersionId ?? selector.versionId ?? '',
+        secretString: out.SecretString,
+        ...(out.CreatedDate ? { createdDate: out.CreatedDate } : {}),
+      };
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return undefined;
+      throw error;
+    }
+  }
+
+  /** Stores the pending value. Always passes VersionStages, or AWSCURRENT would move at once. */
+  async putPending(secretId: string, token: string, secretString: string, rotationToken?: string): Promise<void> {
+    await this.client.send(
+      new PutSecretValueCommand({
+        SecretId: secretId,
+        ClientRequestToken: token,
+        SecretString: secretString,
+        VersionStages: ['AWSPENDING'],
+        ...(rotationToken ? { RotationToken: rotationToken } : {}),
+      }),
+    );
+  }
+
+  /** Moves AWSCURRENT to `token` (Secrets Manager moves AWSPREVIOUS itself). */
+  async promote(secretId: string, token: string, currentVersionId: string | undefined): Promise<void> {
+    await this.client.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: secretId,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: token,
+        ...(currentVersionId ? { RemoveFromVersionId: currentVersionId } : {}),
+      }),
+    );
+  }
+}

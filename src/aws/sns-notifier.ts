@@ -1,0 +1,33 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { Notifier, RotationAudit } from '../rotation/ports';
+
+/** Publishes the audit summary of a completed rotation to an SNS topic (e-mail subscribers read it). */
+export class SnsNotifier implements Notifier {
+  constructor(
+    private readonly client: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  async rotationSucceeded(audit: RotationAudit): Promise<void> {
+    const secretName = audit.secretArn.split(':').slice(6).join(':');
+    await this.client.send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        Subject: `SES SMTP credential rotated: ${secretName}`.slice(0, 99),
+        Message: [
+          `The SES SMTP credential in ${audit.secretArn} was rotated.`,
+          '',
+          `Version:        ${audit.versionId}${audit.previousVersionId ? ` (previous ${audit.previousVersionId})` : ''}`,
+          `New key:        ${audit.newKeyId}`,
+          `Retired keys:   ${audit.retiredKeyIds.join(', ') || 'none'}`,
+          `SSM command:    ${audit.commandId}`,
+          `Hosts updated:  ${audit.hostsUpdated}`,
+          `Endpoint:       ${audit.endpoint} (${audit.region})`,
+          `Completed at:   ${audit.completedAt}`,
+          '',
+          JSON.stringify(audit),
+        ].join('\n'),
+      }),
+    );
+  }
+}

@@ -1,0 +1,35 @@
+import { ConfigurationError } from '../core/errors';
+import type { SecretValue, SmtpCredential } from '../core/secret';
+import type { RotationConfig } from './config';
+
+/** Where the new credential will be used: the Lambda's configuration, checked against what the secret records. */
+export type CredentialTarget = Omit<SmtpCredential, 'username' | 'password'>;
+
+/**
+ * The Lambda's configuration decides the region, endpoint, port and user. A secret that records different ones
+ * (settings or a previous credential) is refused: rotating would silently move the relays to another region or
+ * endpoint, where their relayhost no longer matches. Field names and these non-secret values appear in the error.
+ */
+export function resolveTarget(config: RotationConfig, current: SecretValue): CredentialTarget {
+  const target: CredentialTarget = {
+    region: config.region,
+    endpoint: config.endpoint,
+    port: config.port,
+    iamUserName: config.iamUserName,
+  };
+  const recorded =
+    current.kind === 'credential' ? current.credential : current.kind === 'settings' ? current.settings : {};
+  const mismatches = (['region', 'endpoint', 'port', 'iamUserName'] as const)
+    .filter((field) => recorded[field] !== undefined && recorded[field] !== target[field])
+    .map(
+      (field) =>
+        `${field}: the secret says ${String(recorded[field])}, the rotation Lambda is configured with ${String(target[field])}`,
+    );
+  if (mismatches.length > 0) {
+    throw new ConfigurationError(
+      `the secret and the rotation Lambda disagree (${mismatches.join('; ')}). Rotating would move the relays; ` +
+        "make them agree (change the Lambda configuration or the secret's settings) and retry",
+    );
+  }
+  return target;
+}

@@ -1,0 +1,69 @@
+import { maskKeyId } from '../../core/mask';
+import { credentialOf } from '../credential';
+import type { RotationDeps, StepContext } from '../deps';
+import { RotationStateError } from '../errors';
+import type { RotationAudit } from '../ports';
+
+/**
+ * finishSecret: push → wait for every host → promote → retire. Re-entrant at every point:
+ * - the push is resumable (the fleet finds the command already sent for this version);
+ * - promotion happens only after every targeted host confirmed (I4), and is skipped when already done;
+ * - retirement runs even when the version was already AWSCURRENT (a crash between promotion and retirement
+ *   must not leave a leaked key valid until the next rotation).
+ */
+export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promise<void> {
+  const { secrets, keys, fleet, config, log, clock } = deps;
+  const { secretArn, event, verdict, deadline } = ctx;
+  const version = await secrets.value(secretArn, { versionId: event.token });
+  if (!version) {
+    throw new RotationStateError(
+      `version ${event.token} has no value: createSecret did not complete; Secrets Manager retries from createSecret`,
+    );
+  }
+  const credential = credentialOf(version, 'the version being finished');
+
+  // Even when already promoted: on a first rotation Secrets Manager may have made the first value AWSCURRENT by
+  // itself, so "promoted" does not prove the hosts have it. The fleet answers from the earlier command if they do.
+  const push = await fleet.deliver({ secretArn, versionId: event.token }, deadline);
+  log.info('every targeted host confirmed the new credential', {
+    commandId: push.commandId,
+    hostsUpdated: push.hostsUpdated,
+    keyId: maskKeyId(credential.username),
+  });
+
+  if (verdict.phase === 'pending') {
+    await secrets.promote(secretArn, event.token, verdict.currentVersionId);
+    log.info('promoted the new version to AWSCURRENT', { previousVersionId: verdict.currentVersionId });
+  }
+
+  const userKeys = await keys.list(config.iamUserName);
+  if (!userKeys.some((k) => k.id === credential.username && k.status === 'Active')) {
+    throw new RotationStateError(
+      `the new key ${maskKeyId(credential.username)} is missing or inactive on ${config.iamUserName} although every ` +
+        'host has it: someone changed it during the rotation. Old keys were NOT retired. Reactivate it or rotate again',
+    );
+  }
+  const retired: string[] = [];
+  for (const key of userKeys) {
+    if (key.id === credential.username) continue;
+    await keys.delete(config.iamUserName, key.id);
+    retired.push(maskKeyId(key.id));
+    log.info('retired old access key', { keyId: maskKeyId(key.id), status: key.status });
+  }
+
+  const audit: RotationAudit = {
+    secretArn,
+    versionId: event.token,
+    ...(verdict.currentVersionId ? { previousVersionId: verdict.currentVersionId } : {}),
+    newKeyId: maskKeyId(credential.username),
+    retiredKeyIds: retired,
+    commandId: push.commandId,
+    hostsUpdated: push.hostsUpdated,
+    region: credential.region,
+    endpoint: credential.endpoint,
+    completedAt: new Date(clock.now()).toISOString(),
+  };
+  log.info('rotation completed', { event: 'rotation-completed', ...audit });
+  deps.onCompleted?.(audit, version.createdDate ? clock.now() - version.createdDate.getTime() : undefined);
+  await deps.notifier?.rotationSucceeded(audit);
+}

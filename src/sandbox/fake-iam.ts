@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import {
+  LimitExceededException,
+  NoSuchEntityException,
+  type CreateAccessKeyCommandInput,
+  type CreateAccessKeyCommandOutput,
+  type DeleteAccessKeyCommandInput,
+  type DeleteAccessKeyCommandOutput,
+  type GetAccessKeyLastUsedCommandInput,
+  type GetAccessKeyLastUsedCommandOutput,
+  type ListAccessKeysCommandInput,
+  type ListAccessKeysCommandOutput,
+  type UpdateAccessKeyCommandInput,
+  type UpdateAccessKeyCommandOutput,
+} from '@aws-sdk/client-iam';
+import type { Clock } from '../core/clock';
+import { deriveSmtpPassword } from '../core/smtp-password';
+
+type Output<T> = Omit<T, '$metadata'>;
+const meta = { $metadata: {} };
+
+/** One access key of the fake IAM user, secret half included (the fake can verify SMTP passwords). */
+export interface FakeAccessKey {
+  readonly id: string;
+  readonly secret: string;
+  status: 'Active' | 'Inactive';
+  readonly created: Date;
+  lastUsed?: Date;
+}
+
+/** The quota AWS enforces on access keys per user; inactive keys count too. */
+export const ACCESS_KEYS_PER_USER = 2;
+
+/**
+ * A stateful fake of the IAM access-key API for the SES sending user(s): the two-key limit, the secret returned
+ * only by CreateAccessKey, Active/Inactive, last-used dates. It also plays the part of SES's credential check.
+ */
+export class FakeIam {
+  private readonly users = new Map<string, FakeAccessKey[]>();
+  private counter = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Creates a user (test helper). */
+  addUser(userName: string): void {
+    if (!this.users.has(userName)) this.users.set(userName, []);
+  }
+
+  /** Adds a key as if made in the console (test helper); returns it, secret included. */
+  addKey(
+    userName: string,
+    options: { status?: 'Active' | 'Inactive'; lastUsed?: Date; created?: Date } = {},
+  ): FakeAccessKey {
+    const key = this.mint(userName);
+    key.status = options.status ?? 'Active';
+    if (options.lastUsed) key.lastUsed = options.lastUsed;
+    if (options.created) (key as { created: Date }).created = options.created;
+    return key;
+  }
+
+  /** The user's keys (test helper, not an AWS call). */
+  keys(userName: string): readonly FakeAccessKey[] {
+    return this.users.get(userName) ?? [];
+  }
+
+  /**
+   * SES's side of SMTP AUTH: true when the key exists, is active and the password is the SigV4 SMTP password of
+   * its secret for `region`. Records the use.
+   */
+  authenticateSmtp(username: string, password: string, region: string): boolean {
+    for (const keys of this.users.values()) {
+      const key = keys.find((k) => k.id === username);
+      if (key === undefined) continue;
+      if (key.status !== 'Active' || deriveSmtpPassword(key.secret, region) !== password) return false;
+      key.lastUsed = new Date(this.clock.now());
+      return true;
+    }
+    return false;
+  }
+
+  listAccessKeys(input: ListAccessKeysCommandInput): Output<ListAccessKeysCommandOutput> {
+    const keys = this.user(input.UserName);
+    return {
+      AccessKeyMetadata: keys.map((k) => ({
+        UserName: input.UserName,
+        AccessKeyId: k.id,
+        Status: k.status,
+        CreateDate: k.created,
+      })),
+      IsTruncated: false,
+    };
+  }
+
+  createAccessKey(input: CreateAccessKeyCommandInput): Output<CreateAccessKeyCommandOutput> {
+    const userName = input.UserName ?? '';
+    if (this.user(userName).length >= ACCESS_KEYS_PER_USER) {
+      throw new LimitExceededException({ message: 'Cannot exceed quota for AccessKeysPerUser: 2', ...meta });
+    }
+    const key = this.mint(userName);
+    return {
+      AccessKey: {
+        UserName: userName,
+        AccessKeyId: key.id,
+        Status: 'Active',
+        SecretAccessKey: key.secret,
+        CreateDate: key.created,
+      },
+    };
+  }
+
+  deleteAccessKey(input: DeleteAccessKeyCommandInput): Output<DeleteAccessKeyCommandOutput> {
+    const keys = this.user(input.UserName);
+    const index = keys.findIndex((k) => k.id === input.AccessKeyId);
+    if (index < 0) throw noSuchEntity(`The Access Key with id ${input.AccessKeyId} cannot be found.`);
+    keys.splice(index, 1);
+    return {};
+  }
+
+  updateAccessKey(input: UpdateAccessKeyCommandInput): Output<UpdateAccessKeyCommandOutput> {
+    const key = this.user(input.UserName).find((k) => k.id === input.AccessKeyId);
+    if (!key) throw noSuchEntity(`The Access Key with id ${input.AccessKeyId} cannot be found.`);
+    key.status = input.Status === 'Inactive' ? 'Inactive' : 'Active';
+    return {};
+  }
+
+  getAccessKeyLastUsed(input: GetAccessKeyLastUsedCommandInput): Output<GetAccessKeyLastUsedCommandOutput> {
+    for (const [userName, keys] of this.users) {
+      const key = keys.find((k) => k.id === input.AccessKeyId);
+      if (!key) continue;
+      return {
+        UserName: userName,
+        AccessKeyLastUsed: key.lastUsed
+          ? { LastUsedDate: key.lastUsed, ServiceName: 'ses', Region: 'eu-west-1' }
+          : { ServiceName: 'N/A', Region: 'N/A', LastUsedDate: undefined },
+      };
+    }
+    throw noSuchEntity(`The Access Key with id ${input.AccessKeyId} cannot be found.`);
+  }
+
+  private user(userName: string | undefined): FakeAccessKey[] {
+    const keys = userName === undefined ? undefined : this.users.get(userName);
+    if (!keys) throw noSuchEntity(`The user with name ${userName} cannot be found.`);
+    return keys;
+  }
+
+  private mint(userName: string): FakeAccessKey {
+    this.counter += 1;
+    // Obviously fake ids (they contain SANDBOX), so nothing that leaks from a test looks like a real key.
+    const id = `AKIASANDBOX${String(this.counter).padStart(9, '0')}`;
+    const key: FakeAccessKey = {
+      id,
+      secret: randomBytes(30).toString('base64'),
+      status: 'Active',
+      created: new Date(this.clock.now()),
+    };
+    this.user(userName).push(key);
+    return key;
+  }
+}
+
+function noSuchEntity(message: string): NoSuchEntityException {
+  return new NoSuchEntityException({ message, ...meta });
+}

@@ -1,0 +1,90 @@
+import {
+  CreateAccessKeyCommand,
+  DeleteAccessKeyCommand,
+  GetAccessKeyLastUsedCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
+  PutSecretValueCommand,
+  RotateSecretCommand,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+import type { CallRecorder } from './call-recorder';
+import type { FakeIam } from './fake-iam';
+import type { FakeSecretsManager } from './fake-secrets-manager';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyStub = AwsStub<any, any, any>;
+type CommandClass = new (input: never) => object;
+
+/**
+ * Routes every SDK v3 call of a client class to a stateful fake, through the recorder (aws-sdk-client-mock
+ * replaces `send` on every instance, so production code runs unmodified). Unrouted operations fail loudly.
+ */
+function route(
+  client: new (config: object) => object,
+  service: string,
+  recorder: CallRecorder,
+  routes: [CommandClass, string, (input: never) => unknown][],
+): AnyStub {
+  const stub = mockClient(client as never) as unknown as AnyStub;
+  stub.callsFake((input: unknown) => {
+    throw new Error(
+      `the ${service} sandbox does not serve this operation (input keys: ${Object.keys(input as object)})`,
+    );
+  });
+  for (const [command, operation, handler] of routes) {
+    stub
+      .on(command as never)
+      .callsFake((input: unknown) => recorder.serve(service, operation, input, () => handler(input as never)));
+  }
+  return stub;
+}
+
+/** Routes Secrets Manager calls to the fake. */
+export function wireSecretsManager(fake: FakeSecretsManager, recorder: CallRecorder): AnyStub {
+  return route(SecretsManagerClient, 'SecretsManager', recorder, [
+    [DescribeSecretCommand, 'DescribeSecret', (i) => fake.describeSecret(i)],
+    [GetSecretValueCommand, 'GetSecretValue', (i) => fake.getSecretValue(i)],
+    [PutSecretValueCommand, 'PutSecretValue', (i) => fake.putSecretValue(i)],
+    [UpdateSecretVersionStageCommand, 'UpdateSecretVersionStage', (i) => fake.updateSecretVersionStage(i)],
+    [ListSecretVersionIdsCommand, 'ListSecretVersionIds', (i) => fake.listSecretVersionIds(i)],
+    [RotateSecretCommand, 'RotateSecret', (i) => fake.rotateSecret(i)],
+  ]);
+}
+
+/** Routes IAM calls to the fake. */
+export function wireIam(fake: FakeIam, recorder: CallRecorder): AnyStub {
+  return route(IAMClient, 'IAM', recorder, [
+    [ListAccessKeysCommand, 'ListAccessKeys', (i) => fake.listAccessKeys(i)],
+    [CreateAccessKeyCommand, 'CreateAccessKey', (i) => fake.createAccessKey(i)],
+    [DeleteAccessKeyCommand, 'DeleteAccessKey', (i) => fake.deleteAccessKey(i)],
+    [UpdateAccessKeyCommand, 'UpdateAccessKey', (i) => fake.updateAccessKey(i)],
+    [GetAccessKeyLastUsedCommand, 'GetAccessKeyLastUsed', (i) => fake.getAccessKeyLastUsed(i)],
+  ]);
+}
+
+/** Captures SNS notifications (the sandbox has no mail). */
+export function wireSns(published: { subject?: string; message: string }[], recorder: CallRecorder): AnyStub {
+  return route(SNSClient, 'SNS', recorder, [
+    [
+      PublishCommand,
+      'Publish',
+      (i: { Subject?: string; Message?: string }) => {
+        published.push({ ...(i.Subject ? { subject: i.Subject } : {}), message: i.Message ?? '' });
+        return { MessageId: `msg-${published.length}` };
+      },
+    ],
+  ]);
+}
+
+/** Lets a generic route be reused for other services (the SSM fake). */
+export { route as routeClient };
