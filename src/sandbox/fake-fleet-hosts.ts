@@ -1,0 +1,100 @@
+/**
+ * Simulated managed nodes for the fake SSM: ids, platform, tags, online flag, and a scripted behaviour that
+ * overrides the host hook (failures, timeouts, undeliverable, …). Mutable, so a test can "fix" a host between two
+ * rotations.
+ */
+import { RESULT_MARKER } from '../core/document-contract';
+
+/** Platforms a managed node reports. */
+export type HostPlatform = 'Linux' | 'Windows' | 'MacOS';
+
+/** What a host does when the command reaches it. `run` (the default) calls the injected host hook. */
+export type HostBehaviour =
+  | { readonly kind: 'run' }
+  | { readonly kind: 'fail'; readonly output?: string; readonly exitCode?: number }
+  | { readonly kind: 'execution-timeout' }
+  | { readonly kind: 'undeliverable' }
+  | { readonly kind: 'invalid-platform' }
+  | { readonly kind: 'access-denied' }
+  /** Sending to the agent fails and SSM retries for `delayedMs`, then the host runs normally. */
+  | { readonly kind: 'delayed'; readonly delayedMs: number };
+
+/** One simulated managed node. */
+export interface FakeHost {
+  /** `i-` + 8/17 hex (EC2) or `mi-` + 17 hex (hybrid). */
+  readonly instanceId: string;
+  platform: HostPlatform;
+  tags: Record<string, string>;
+  /** An offline agent never picks the command up: it ends Delivery Timed Out at the delivery timeout. */
+  online: boolean;
+  behaviour: HostBehaviour;
+  /** How long the document runs on this host (default: the fake's `defaultDurationMs`). */
+  durationMs?: number;
+}
+
+/** What the host hook returns: the document's outcome on that host. */
+export type HostRunResult =
+  | { readonly status: 'Success'; readonly output?: string }
+  | { readonly status: 'Failed'; readonly output?: string; readonly exitCode?: number };
+
+/** What the host hook is told: the command and the parameters (secret ARN + version id, never the password). */
+export interface HostRunRequest {
+  readonly commandId: string;
+  readonly documentName: string;
+  readonly parameters: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Runs the document on one host (the sandbox makes hosts fetch the secret and install it). */
+export type HostRunner = (host: FakeHost, request: HostRunRequest) => Promise<HostRunResult>;
+
+/** The default hook: every host succeeds and prints the document's result line. */
+export const succeedEverywhere: HostRunner = async (host) => ({
+  status: 'Success',
+  output: `${RESULT_MARKER} status=updated host=${host.instanceId}`,
+});
+
+/** Options of {@link makeHosts}. */
+export interface MakeHostsOptions {
+  /** Tags every host carries (default `{ Role: 'smtp-relay' }`). */
+  readonly tags?: Record<string, string>;
+  /** `linux`, `windows`, or `mixed` (every third host Windows). Default `linux`. */
+  readonly platforms?: 'linux' | 'windows' | 'mixed';
+  /** Make every n-th host a hybrid (`mi-`) node; 0 = none (default). */
+  readonly hybridEvery?: number;
+  /** First index used for ids, so several batches do not collide (default 1). */
+  readonly firstIndex?: number;
+  readonly durationMs?: number;
+}
+
+/** `count` healthy, online hosts with deterministic ids (`i-00000000000000001`, …). */
+export function makeHosts(count: number, options: MakeHostsOptions = {}): FakeHost[] {
+  const first = options.firstIndex ?? 1;
+  const hosts: FakeHost[] = [];
+  for (let n = 0; n < count; n += 1) {
+    const index = first + n;
+    const hybrid = options.hybridEvery ? index % options.hybridEvery === 0 : false;
+    const platform = pickPlatform(options.platforms ?? 'linux', index);
+    hosts.push({
+      instanceId: `${hybrid ? 'mi' : 'i'}-${index.toString(16).padStart(17, '0')}`,
+      platform,
+      tags: { ...(options.tags ?? { Role: 'smtp-relay' }) },
+      online: true,
+      behaviour: { kind: 'run' },
+      ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+    });
+  }
+  return hosts;
+}
+
+function pickPlatform(mix: 'linux' | 'windows' | 'mixed', index: number): HostPlatform {
+  if (mix === 'mixed') return index % 3 === 0 ? 'Windows' : 'Linux';
+  return mix === 'windows' ? 'Windows' : 'Linux';
+}
+
+/** Whether a host matches SSM tag targets: keys ANDed, values within a key ORed. */
+export function matchesTags(host: FakeHost, targets: readonly { key: string; values: readonly string[] }[]): boolean {
+  return targets.every((t) => {
+    const value = host.tags[t.key];
+    return value !== undefined && t.values.includes(value);
+  });
+}
