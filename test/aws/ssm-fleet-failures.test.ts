@@ -180,12 +180,10 @@ describe('SsmFleet.deliver when hosts do not confirm', () => {
   it('fails when someone cancels the command, after waiting through Cancelling', async () => {
     // Prepare
     const hosts = makeHosts(4, { durationMs: 60_000 });
-    let fakeRef: Harness['fake'] | undefined;
     const clock = new ScriptedClock(3, async () => {
-      await fakeRef!.cancelCommand({ CommandId: fakeRef!.commandIds()[0] });
+      await h!.fake.cancelCommand({ CommandId: h!.fake.commandIds()[0] });
     });
     h = harness(hosts, { clock, config: { maxConcurrency: '100%' }, fake: { cancelDurationMs: 20_000 } });
-    fakeRef = h.fake;
 
     // Act
     const error = await failure(h);
