@@ -1,0 +1,40 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assembleDocument, DOCUMENT_FILE, STEP_SCRIPTS, type CommandDocument } from './assemble';
+
+/** The repository's ssm-documents/ folder (from src/ or dist/ alike). */
+export const DOCUMENTS_DIR = join(__dirname, '..', '..', 'ssm-documents');
+
+/** Reads the two step scripts from ssm-documents/scripts/. */
+export function readShippedScripts(dir = DOCUMENTS_DIR): { postfix: string; iis: string } {
+  return {
+    postfix: readFileSync(join(dir, STEP_SCRIPTS.updatePostfix), 'utf8'),
+    iis: readFileSync(join(dir, STEP_SCRIPTS.updateIisSmtp), 'utf8'),
+  };
+}
+
+/** Reads and parses the committed document (ssm-documents/ses-smtp-rotation-update.json). */
+export function readShippedDocument(dir = DOCUMENTS_DIR): CommandDocument {
+  return JSON.parse(readFileSync(join(dir, DOCUMENT_FILE), 'utf8')) as CommandDocument;
+}
+
+/**
+ * Maintainer tool: regenerates the committed document from the scripts, formatted like the rest of the repository.
+ * Run `npx tsx src/documents/shipped.ts` after editing a script; a test fails until you do.
+ */
+export async function writeShippedDocument(dir = DOCUMENTS_DIR): Promise<string> {
+  // prettier is a development dependency: loaded only when a maintainer regenerates the document.
+  const prettier = await import('prettier');
+  const file = join(dir, DOCUMENT_FILE);
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  const text = await prettier.format(JSON.stringify(assembleDocument(readShippedScripts(dir))), {
+    ...options,
+    parser: 'json',
+  });
+  writeFileSync(file, text);
+  return file;
+}
+
+if (require.main === module) {
+  void writeShippedDocument().then((file) => process.stdout.write(`wrote ${file}\n`));
+}

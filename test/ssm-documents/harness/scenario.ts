@@ -1,0 +1,158 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandDocument } from '../../../src/documents/assemble';
+import { readShippedDocument } from '../../../src/documents/shipped';
+import { runShellStep, type StepRun } from './agent';
+import { createFakeAws, type FakeAws } from './fake-aws';
+import {
+  createPostfixInstance,
+  postfixUnavailableReason,
+  type MapType,
+  type PostfixInstance,
+} from './postfix-instance';
+import { startTestRelay, type TestRelay } from './test-relay';
+
+/** A credential as the rotation stores it (random per test run: nothing real, nothing committed). */
+export interface TestCredential {
+  readonly user: string;
+  readonly pass: string;
+}
+
+/** Makes an AKIA… key id and a 44-character SigV4-shaped SMTP password. */
+export function newCredential(): TestCredential {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const id = [...randomBytes(16)].map((b) => alphabet[b % 32]).join('');
+  return { user: `AKIA${id}`, pass: `B${randomBytes(33).toString('base64').slice(0, 43)}` };
+}
+
+export const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ses-smtp-credential-AbCdEf';
+
+/** Everything one test file needs: relay, Postfix instance, fake AWS CLI, and the shipped document. */
+export interface Scenario {
+  readonly relay: TestRelay;
+  readonly postfix: PostfixInstance;
+  readonly aws: FakeAws;
+  readonly document: CommandDocument;
+  /** Stores `credential` as a new secret version and returns its version id. */
+  storeVersion(credential: TestCredential, endpoint?: string): string;
+  /** Runs the Linux step with SecretArn + VersionId (+ extra parameters) like the agent; records the output. */
+  runStep(versionId: string, options?: RunOptions): Promise<StepRun>;
+  /** Every credential a test used: the output scan looks for each password. */
+  readonly secretsUsed: TestCredential[];
+  /** Sends one message through Postfix and waits until the relay has it; returns the user it authenticated as. */
+  deliver(subject: string): Promise<string>;
+  destroy(): Promise<void>;
+}
+
+/** Options of one run of the step. */
+export interface RunOptions {
+  readonly parameters?: Record<string, string>;
+  readonly legacyAgent?: boolean;
+  /** Directories put before the normal PATH (after the fake aws). */
+  readonly pathPrefix?: string[];
+  /** Replace the PATH entirely (after the fake aws). */
+  readonly path?: string;
+  /** Leave MAIL_CONFIG unset (the PostfixConfigDir parameter must then name the instance). */
+  readonly withoutMailConfig?: boolean;
+}
+
+/** Starts relay + Postfix (with `initial` installed and accepted) for one test file. */
+export async function startScenario(mapType: MapType, initial: TestCredential): Promise<Scenario> {
+  const work = mkdtempSync(join(tmpdir(), 'ses-smtp-rotation-scenario-'));
+  const relay = await startTestRelay('localhost');
+  relay.accepted = [initial];
+  let postfix: PostfixInstance | undefined;
+  try {
+    postfix = await createPostfixInstance({ relayPort: relay.port, caPem: relay.caPem, mapType });
+    const pf = postfix;
+    pf.writeMap(`# SES relay\n${pf.relayhost} ${initial.user}:${initial.pass}\n`);
+    pf.start();
+    const aws = createFakeAws(work, SECRET_ARN);
+    const document = readShippedDocument();
+    const secretsUsed: TestCredential[] = [initial];
+    return {
+      relay,
+      postfix: pf,
+      aws,
+      document,
+      secretsUsed,
+      storeVersion(credential, endpoint = 'localhost') {
+        const versionId = randomUUID();
+        secretsUsed.push(credential);
+        aws.putVersion(
+          versionId,
+          JSON.stringify({
+            username: credential.user,
+            password: credential.pass,
+            region: 'eu-west-1',
+            endpoint,
+            port: relay.port,
+            iamUserName: 'ses-smtp-sender',
+          }),
+        );
+        return versionId;
+      },
+      async runStep(versionId, options = {}) {
+        const basePath = options.path ?? pf.env().PATH ?? '';
+        const path = [aws.binDir, ...(options.pathPrefix ?? []), basePath].join(':');
+        const env = pf.env({ PATH: path });
+        if (options.withoutMailConfig) delete env.MAIL_CONFIG;
+        return runShellStep(
+          document,
+          'updatePostfix',
+          { SecretArn: SECRET_ARN, VersionId: versionId, ...options.parameters },
+          env,
+          { legacyAgent: options.legacyAgent },
+        );
+      },
+      async deliver(subject) {
+        await pf.send(subject);
+        return (await relay.waitForMessage(subject)).authUser;
+      },
+      async destroy() {
+        try {
+          pf.destroy();
+        } finally {
+          await relay.close();
+          rmSync(work, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (error) {
+    postfix?.destroy();
+    await relay.close();
+    rmSync(work, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Asserts that no password (nor its AUTH PLAIN encoding) appears in a run's stdout or stderr. */
+export function expectNoSecretIn(run: StepRun, credentials: readonly TestCredential[]): void {
+  const output = run.stdout + run.stderr;
+  for (const { user, pass } of credentials) {
+    expect(output).not.toContain(pass);
+    expect(output).not.toContain(Buffer.from(`\0${user}\0${pass}`).toString('base64'));
+  }
+}
+
+/**
+ * `describe` for tests that need a real Postfix: runs them when Postfix can run here; under CI a missing Postfix
+ * fails (a skipped suite would pass silently), elsewhere the suite is skipped with a loud message.
+ */
+export function describeWithPostfix(name: string, body: () => void): void {
+  const reason = postfixUnavailableReason();
+  if (reason === undefined) {
+    describe(name, body);
+  } else if (process.env.CI === 'true') {
+    describe(name, () => {
+      it('needs a real Postfix', () => {
+        throw new Error(`${reason} (CI must run the Postfix document tests)`);
+      });
+    });
+  } else {
+    process.stderr.write(`\n*** SKIPPING "${name}": ${reason} ***\n\n`);
+    describe.skip(name, body);
+  }
+}
