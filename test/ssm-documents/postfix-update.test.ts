@@ -117,7 +117,7 @@ describeWithPostfix('Postfix step of the document (hash map, real Postfix)', () 
     expect(run.resultLine).toBe(
       `${RESULT_MARKER} status=failed mta=postfix reason=relay-rejected rollback=not-needed key=${maskKeyId(BAD.user)}`,
     );
-    expect(run.stderr).toContain('rejected the new credential (SMTP AUTH)');
+    expect(run.stderr).toContain('rejected the new credential (SMTP AUTH: 535 Authentication Credentials Invalid)');
     expect(readFileSync(s.postfix.mapPath, 'utf8')).toBe(text);
     expect(readFileSync(`${s.postfix.mapPath}.db`).equals(indexBefore)).toBe(true);
     expect(mapFiles().sort()).toEqual(['sasl_passwd', 'sasl_passwd.db']);
