@@ -34,6 +34,8 @@ export interface RotationConfig {
   readonly regionWarning?: string;
   readonly endpoint: string;
   readonly port: number;
+  /** Name to verify the endpoint's certificate against (VPC endpoint DNS names); default the host. */
+  readonly tlsServername?: string;
   /** When set, any other SecretId is refused (confused-deputy guard). */
   readonly expectedSecretArn?: string;
   readonly fleet: FleetConfig;
@@ -52,6 +54,7 @@ export const ENV = {
   endpoint: 'SMTP_ENDPOINT',
   fips: 'SMTP_FIPS',
   port: 'SMTP_PORT',
+  tlsServername: 'SMTP_TLS_SERVERNAME',
   expectedSecretArn: 'EXPECTED_SECRET_ARN',
   documentName: 'FLEET_DOCUMENT_NAME',
   tagTargets: 'FLEET_TARGET_TAGS',
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
     ...(regionInfo.warning ? { regionWarning: regionInfo.warning } : {}),
     endpoint,
     port: integer(env, ENV.port, DEFAULT_SMTP_PORT, 1, 65535),
+    ...(optional(env, ENV.tlsServername) ? { tlsServername: optional(env, ENV.tlsServername) } : {}),
     ...(expectedSecretArn ? { expectedSecretArn } : {}),
     fleet: loadFleetConfig(env),
     ...(optional(env, ENV.notificationTopicArn)

@@ -38,6 +38,8 @@ export const ACCESS_KEYS_PER_USER = 2;
 export class FakeIam {
   private readonly users = new Map<string, FakeAccessKey[]>();
   private counter = 0;
+  /** Every secret access key this fake ever minted (for leak scans: deleted keys' secrets must not leak either). */
+  readonly everMinted: FakeAccessKey[] = [];
 
   constructor(private readonly clock: Clock) {}
 
@@ -67,12 +69,12 @@ export class FakeIam {
    * SES's side of SMTP AUTH: true when the key exists, is active and the password is the SigV4 SMTP password of
    * its secret for `region`. Records the use.
    */
-  authenticateSmtp(username: string, password: string, region: string): boolean {
+  authenticateSmtp(username: string, password: string, region: string, options: { record?: boolean } = {}): boolean {
     for (const keys of this.users.values()) {
       const key = keys.find((k) => k.id === username);
       if (key === undefined) continue;
       if (key.status !== 'Active' || deriveSmtpPassword(key.secret, region) !== password) return false;
-      key.lastUsed = new Date(this.clock.now());
+      if (options.record !== false) key.lastUsed = new Date(this.clock.now());
       return true;
     }
     return false;
@@ -154,6 +156,7 @@ export class FakeIam {
       created: new Date(this.clock.now()),
     };
     this.user(userName).push(key);
+    this.everMinted.push(key);
     return key;
   }
 }

@@ -59,6 +59,7 @@ export class FakeSecretsManager {
   lastRotatedDate?: Date;
   private readonly versions = new Map<string, Version>();
   private readonly stageListeners: StageListener[] = [];
+  private readonly updateListeners: ((input: UpdateSecretVersionStageCommandInput) => void)[] = [];
   private readonly autoCurrent: boolean;
   /** Runs a rotation when RotateSecret is called (the sandbox wires the handler in). */
   rotationRunner?: (versionId: string) => Promise<void>;
@@ -87,6 +88,11 @@ export class FakeSecretsManager {
   /** Registers a listener for label moves. */
   onStageMove(listener: StageListener): void {
     this.stageListeners.push(listener);
+  }
+
+  /** Registers a listener called when UpdateSecretVersionStage is about to move a label (not for PutSecretValue). */
+  onUpdateVersionStage(listener: (input: UpdateSecretVersionStageCommandInput) => void): void {
+    this.updateListeners.push(listener);
   }
 
   /** The version holding a label, if any (test helper, not an AWS call). */
@@ -169,6 +175,7 @@ export class FakeSecretsManager {
         ...meta,
       });
     }
+    for (const listener of this.updateListeners) listener(input);
     if (input.MoveToVersionId !== undefined) {
       if (!this.versions.has(input.MoveToVersionId)) throw notFound(`Version ${input.MoveToVersionId} not found.`);
       if (holder !== undefined && holder !== input.MoveToVersionId && input.RemoveFromVersionId === undefined) {

@@ -3,7 +3,7 @@ import { parseSecretValue, serializeCredential, type SecretValue } from '../../c
 import { deriveSmtpPassword } from '../../core/smtp-password';
 import { credentialOf } from '../credential';
 import type { RotationDeps, StepContext } from '../deps';
-import { KeyReconciliationError } from '../errors';
+import { KeyReconciliationError, RotationStateError } from '../errors';
 import { reconcileKeys, type ObservedKey } from '../reconcile';
 import { resolveTarget } from '../settings';
 
@@ -21,6 +21,14 @@ export async function createSecret(deps: RotationDeps, ctx: StepContext): Promis
   const pending = await secrets.value(secretArn, { versionId: event.token, stage: 'AWSPENDING' });
   if (pending) {
     const existing = credentialOf(pending, 'the pending version');
+    const key = (await keys.list(config.iamUserName)).find((k) => k.id === existing.username);
+    if (!key || key.status !== 'Active') {
+      throw new RotationStateError(
+        `the pending version ${event.token} holds key ${maskKeyId(existing.username)}, which is ${key ? key.status : 'deleted'}: ` +
+          'this rotation cannot complete. No host has been given it. Cancel it (aws secretsmanager cancel-rotate-secret) ' +
+          'and start a new rotation',
+      );
+    }
     log.info('pending version already holds a credential; not minting again', { keyId: maskKeyId(existing.username) });
     return;
   }
@@ -69,16 +77,34 @@ export async function createSecret(deps: RotationDeps, ctx: StepContext): Promis
   try {
     await secrets.putPending(secretArn, event.token, serializeCredential(credential), event.rotationToken);
   } catch (error) {
-    // Nobody will ever know this key's secret: delete it now rather than leave an orphan in a slot.
-    await keys.delete(config.iamUserName, minted.id).catch((cleanup: unknown) =>
-      log.error('could not delete the key minted for a failed PutSecretValue; the next createSecret will', {
-        keyId: maskKeyId(minted.id),
-        error: (cleanup as Error).name,
-      }),
-    );
+    await cleanUpAfterFailedPut(deps, ctx, minted.id);
     throw error;
   }
   log.info('stored the new credential as AWSPENDING', { keyId: maskKeyId(minted.id), region: target.region });
+}
+
+/**
+ * PutSecretValue failed, but a lost response does not mean it was not applied. Delete the minted key only when the
+ * pending version provably does not hold it; when that cannot be read, leave the key: if it was not stored, the
+ * next createSecret finds it as a never-used orphan and deletes it.
+ */
+async function cleanUpAfterFailedPut(deps: RotationDeps, ctx: StepContext, keyId: string): Promise<void> {
+  const { secrets, keys, config, log } = deps;
+  try {
+    const stored = await secrets.value(ctx.secretArn, { versionId: ctx.event.token });
+    const value = stored ? safeParse(stored.secretString) : undefined;
+    if (value?.kind === 'credential' && value.credential.username === keyId) {
+      log.warn('PutSecretValue reported a failure but stored the value; keeping the key', { keyId: maskKeyId(keyId) });
+      return;
+    }
+    await keys.delete(config.iamUserName, keyId);
+    log.warn('deleted the key minted for a failed PutSecretValue', { keyId: maskKeyId(keyId) });
+  } catch (cleanup) {
+    log.error('could not clean up after a failed PutSecretValue; the next createSecret reconciles the key', {
+      keyId: maskKeyId(keyId),
+      error: (cleanup as Error).name,
+    });
+  }
 }
 
 async function readCurrent(deps: RotationDeps, secretArn: string, versionId: string | undefined): Promise<SecretValue> {

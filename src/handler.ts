@@ -1,0 +1,118 @@
+/**
+ * The rotation Lambda's entry point. Clients, configuration and adapters are built once per container (on the
+ * first invocation, so a configuration error is reported as that invocation's error, with the variable's name).
+ */
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { AccessKeys } from './aws/access-keys';
+import { SecretStore } from './aws/secret-store';
+import { SnsNotifier } from './aws/sns-notifier';
+import { SsmFleet } from './aws/ssm-fleet';
+import { Deadline, systemClock, type Clock } from './core/clock';
+import { loadConfig, type RotationConfig } from './rotation/config';
+import type { Log, RotationDeps } from './rotation/deps';
+import { parseRotationEvent } from './rotation/event';
+import type { Fleet, SmtpProbe } from './rotation/ports';
+import { runStep } from './rotation/rotator';
+import { createSmtpProbe } from './smtp';
+
+/** The part of the Lambda context the handler uses. */
+export interface LambdaContextLike {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Replacements for the offline sandbox and tests; production uses none. */
+export interface HandlerOverrides {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly clock?: Clock;
+  readonly log?: Log;
+  readonly probe?: SmtpProbe;
+  readonly fleet?: Fleet;
+  /** Replaces Powertools metrics (the sandbox records instead of printing EMF). */
+  readonly recordMetrics?: (hostsUpdated: number, durationSeconds: number | undefined) => void;
+}
+
+/** Builds a handler; `handler` below is the production one. */
+export function createHandler(overrides: HandlerOverrides = {}) {
+  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ses-smtp-rotation' });
+  const log: Log = overrides.log ?? powertoolsLog(logger);
+  let deps: RotationDeps | undefined;
+
+  return async (rawEvent: unknown, context: LambdaContextLike): Promise<void> => {
+    const event = parseRotationEvent(rawEvent);
+    // Never the RotationToken: Secrets Manager keeps it out of CloudTrail, we keep it out of logs.
+    logger.appendKeys({ step: event.step, secretArn: event.secretId, versionId: event.token });
+    const stepLog = overrides.log ? withKeys(overrides.log, { step: event.step, versionId: event.token }) : log;
+    try {
+      deps ??= buildDeps(overrides, log);
+      const deadline = Deadline.after(deps.clock, context.getRemainingTimeInMillis(), deps.config.safetyMarginMs);
+      await runStep({ ...deps, log: stepLog }, event, deadline);
+      stepLog.info('step completed');
+    } catch (error) {
+      stepLog.error('step failed', { errorName: (error as Error).name, errorMessage: (error as Error).message });
+      throw error;
+    } finally {
+      logger.resetKeys();
+    }
+  };
+}
+
+function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
+  const config: RotationConfig = loadConfig(overrides.env ?? process.env);
+  if (config.regionWarning) log.warn(config.regionWarning);
+  const clock = overrides.clock ?? systemClock;
+  const fleet =
+    overrides.fleet ??
+    new SsmFleet({ ssm: new SSMClient({ region: process.env.AWS_REGION }), config: config.fleet, clock, logger: log });
+  const probe =
+    overrides.probe ??
+    createSmtpProbe({ clock, ...(config.tlsServername ? { tlsServername: config.tlsServername } : {}) });
+  const record = overrides.recordMetrics ?? powertoolsMetrics();
+  return {
+    config,
+    secrets: new SecretStore(new SecretsManagerClient({})),
+    keys: new AccessKeys(new IAMClient({})),
+    probe,
+    fleet,
+    ...(config.notificationTopicArn
+      ? { notifier: new SnsNotifier(new SNSClient({}), config.notificationTopicArn) }
+      : {}),
+    clock,
+    log,
+    onCompleted: (audit, durationMs) =>
+      record(audit.hostsUpdated, durationMs === undefined ? undefined : durationMs / 1000),
+  };
+}
+
+function powertoolsLog(logger: Logger): Log {
+  return {
+    info: (message, attributes) => logger.info(message, (attributes ?? {}) as never),
+    warn: (message, attributes) => logger.warn(message, (attributes ?? {}) as never),
+    error: (message, attributes) => logger.error(message, (attributes ?? {}) as never),
+  };
+}
+
+function withKeys(log: Log, keys: Record<string, unknown>): Log {
+  return {
+    info: (m, a) => log.info(m, { ...keys, ...a }),
+    warn: (m, a) => log.warn(m, { ...keys, ...a }),
+    error: (m, a) => log.error(m, { ...keys, ...a }),
+  };
+}
+
+function powertoolsMetrics(): (hostsUpdated: number, durationSeconds: number | undefined) => void {
+  const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SesSmtpRotation' });
+  return (hostsUpdated, durationSeconds) => {
+    metrics.addMetric('HostsUpdated', MetricUnit.Count, hostsUpdated);
+    if (durationSeconds !== undefined)
+      metrics.addMetric('RotationDurationSeconds', MetricUnit.Seconds, durationSeconds);
+    metrics.publishStoredMetrics();
+  };
+}
+
+/** The rotation Lambda handler (configured from environment variables). */
+export const handler = createHandler();

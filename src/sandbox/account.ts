@@ -1,0 +1,228 @@
+import {
+  CancelCommandCommand,
+  GetCommandInvocationCommand,
+  ListCommandInvocationsCommand,
+  ListCommandsCommand,
+  SendCommandCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { RESULT_MARKER } from '../core/document-contract';
+import { smtpEndpoint } from '../core/endpoint';
+import { maskKeyId } from '../core/mask';
+import { parseSecretValue, type SmtpCredential } from '../core/secret';
+import { deriveSmtpPassword } from '../core/smtp-password';
+import type { SmtpProbe } from '../rotation/ports';
+import { CallRecorder } from './call-recorder';
+import { makeHosts, type FakeHost, type HostRunner, type MakeHostsOptions } from './fake-fleet-hosts';
+import { FakeIam } from './fake-iam';
+import { FakeSecretsManager } from './fake-secrets-manager';
+import { FakeSsm } from './fake-ssm';
+import { DEFAULT_FAKE_DOCUMENT } from './fake-ssm-validation';
+import { SandboxSesProbe } from './sandbox-probe';
+import { VirtualClock } from './virtual-clock';
+import { routeClient, wireIam, wireSecretsManager, wireSns } from './wire';
+
+/** How the sandbox account starts. */
+export interface SandboxOptions {
+  readonly region?: string;
+  readonly userName?: string;
+  readonly hosts?: number;
+  readonly platforms?: MakeHostsOptions['platforms'];
+  /** `none`: no version at all (CloudFormation); `settings`: settings-only JSON (the CDK construct). */
+  readonly initialSecret?: 'none' | 'settings';
+  /** The bank's first day: one console-made key already configured on every host (default true). */
+  readonly adoptConsoleKey?: boolean;
+  readonly autoCurrentOnFirstValue?: boolean;
+  /** SMTP endpoint the credential records (default the region's SES host; the demo uses its local server). */
+  readonly endpoint?: string;
+  readonly port?: number;
+  /** Per-host document run time in virtual milliseconds. */
+  readonly hostDurationMs?: number;
+}
+
+/** One log line the sandbox captured. */
+export interface CapturedLog {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly attributes?: Record<string, unknown>;
+}
+
+/** What a host has installed. */
+export interface HostCredential extends SmtpCredential {
+  readonly versionId?: string;
+}
+
+const TAG_KEY = 'Role';
+const TAG_VALUE = 'smtp-relay';
+
+/**
+ * An offline AWS account for tests, the crash-injection suite, the benchmarks and the demo: stateful fakes of
+ * Secrets Manager, IAM and SSM behind the real SDK clients (aws-sdk-client-mock), a fleet of simulated relays that
+ * fetch the secret by version id and verify it against "SES" like the real documents do, and captured logs and
+ * notifications. Call {@link restore} when done.
+ */
+export class SandboxAccount {
+  readonly clock = new VirtualClock();
+  readonly recorder = new CallRecorder();
+  readonly region: string;
+  readonly userName: string;
+  readonly secrets: FakeSecretsManager;
+  readonly iam: FakeIam;
+  readonly ssm: FakeSsm;
+  readonly hosts: FakeHost[];
+  /** What each host has configured, by instance id. */
+  readonly installed = new Map<string, HostCredential>();
+  readonly logs: CapturedLog[] = [];
+  readonly notifications: { subject?: string; message: string }[] = [];
+  /** Metrics the handler recorded (HostsUpdated, RotationDurationSeconds). */
+  readonly metrics: { hostsUpdated: number; durationSeconds?: number }[] = [];
+  /** Violations of invariant I4 seen at the moment AWSCURRENT moved. */
+  readonly promotionViolations: string[] = [];
+  readonly endpoint: string;
+  readonly port: number;
+  private readonly stubs: { restore(): void }[];
+
+  constructor(options: SandboxOptions = {}) {
+    this.region = options.region ?? 'eu-west-1';
+    this.userName = options.userName ?? 'ses-smtp-sender';
+    this.endpoint = options.endpoint ?? smtpEndpoint(this.region);
+    this.port = options.port ?? 587;
+    this.iam = new FakeIam(this.clock);
+    this.iam.addUser(this.userName);
+    const initialValue =
+      options.initialSecret === 'settings'
+        ? JSON.stringify({ region: this.region, endpoint: this.endpoint, port: this.port, iamUserName: this.userName })
+        : undefined;
+    this.secrets = new FakeSecretsManager(this.clock, {
+      region: this.region,
+      rotationLambdaArn: `arn:aws:lambda:${this.region}:111122223333:function:ses-smtp-rotation`,
+      ...(initialValue ? { initialValue } : {}),
+      ...(options.autoCurrentOnFirstValue ? { autoCurrentOnFirstValue: true } : {}),
+    });
+    this.hosts = makeHosts(options.hosts ?? 3, {
+      platforms: options.platforms ?? 'mixed',
+      tags: { [TAG_KEY]: TAG_VALUE },
+      ...(options.hostDurationMs !== undefined ? { durationMs: options.hostDurationMs } : {}),
+    });
+    this.ssm = new FakeSsm({ clock: this.clock, hosts: this.hosts, runOnHost: this.hostAgent() });
+    if (options.adoptConsoleKey ?? true) this.adoptConsoleKey();
+    this.secrets.onUpdateVersionStage((input) => {
+      if (input.VersionStage === 'AWSCURRENT' && input.MoveToVersionId) this.checkHostsHold(input.MoveToVersionId);
+    });
+    this.stubs = [
+      wireSecretsManager(this.secrets, this.recorder),
+      wireIam(this.iam, this.recorder),
+      wireSns(this.notifications, this.recorder),
+      routeClient(SSMClient, 'SSM', this.recorder, [
+        [SendCommandCommand, 'SendCommand', (i) => this.ssm.sendCommand(i)],
+        [ListCommandsCommand, 'ListCommands', (i) => this.ssm.listCommands(i)],
+        [ListCommandInvocationsCommand, 'ListCommandInvocations', (i) => this.ssm.listCommandInvocations(i)],
+        [GetCommandInvocationCommand, 'GetCommandInvocation', (i) => this.ssm.getCommandInvocation(i)],
+        [CancelCommandCommand, 'CancelCommand', (i) => this.ssm.cancelCommand(i)],
+      ]),
+    ];
+  }
+
+  /** The rotation Lambda's environment for this account. */
+  env(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return {
+      SES_IAM_USER_NAME: this.userName,
+      SES_REGION: this.region,
+      SMTP_ENDPOINT: this.endpoint,
+      SMTP_PORT: String(this.port),
+      EXPECTED_SECRET_ARN: this.secrets.arn,
+      FLEET_DOCUMENT_NAME: DEFAULT_FAKE_DOCUMENT,
+      FLEET_TARGET_TAGS: `${TAG_KEY}=${TAG_VALUE}`,
+      FLEET_POLL_INTERVAL_SECONDS: '5',
+      NOTIFICATION_TOPIC_ARN: `arn:aws:sns:${this.region}:111122223333:ses-smtp-rotation`,
+      ...overrides,
+    };
+  }
+
+  /** An in-memory SES check for the probe (the demo uses a real SMTP server instead). */
+  sesProbe(): SmtpProbe {
+    return new SandboxSesProbe(this.iam, this.clock);
+  }
+
+  /** A log sink that captures structured lines. */
+  log() {
+    const push = (level: CapturedLog['level']) => (message: string, attributes?: Record<string, unknown>) =>
+      void this.logs.push({ level, message, ...(attributes ? { attributes } : {}) });
+    return { info: push('info'), warn: push('warn'), error: push('error') };
+  }
+
+  /** Whether a host's configured credential authenticates now (I1), without recording a use. */
+  hostCanSend(instanceId: string): boolean {
+    const credential = this.installed.get(instanceId);
+    return (
+      credential !== undefined &&
+      this.iam.authenticateSmtp(credential.username, credential.password, credential.region, { record: false })
+    );
+  }
+
+  /** Every secret value this account ever produced: secret access keys and their SMTP passwords. */
+  secretValues(): string[] {
+    return this.iam.everMinted.flatMap((k) => [k.secret, deriveSmtpPassword(k.secret, this.region)]);
+  }
+
+  restore(): void {
+    for (const stub of this.stubs) stub.restore();
+  }
+
+  /** Day one: a key made in the console, configured on every host, used for months. */
+  private adoptConsoleKey(): void {
+    const consoleKey = this.iam.addKey(this.userName, {
+      created: new Date(this.clock.now() - 200 * 86_400_000),
+      lastUsed: new Date(this.clock.now() - 3_600_000),
+    });
+    for (const host of this.hosts) {
+      this.installed.set(host.instanceId, {
+        username: consoleKey.id,
+        password: deriveSmtpPassword(consoleKey.secret, this.region),
+        region: this.region,
+        endpoint: this.endpoint,
+        port: this.port,
+        iamUserName: this.userName,
+      });
+    }
+  }
+
+  /**
+   * What the SSM document does on a relay: fetch the secret by ARN + version id with the host's own role, install
+   * it, verify it authenticates, and roll back and fail if it does not. Host traffic is not the Lambda's: it is
+   * not recorded as an API call of the rotation.
+   */
+  private hostAgent(): HostRunner {
+    return async (host, request) => {
+      const versionId = request.parameters.VersionId?.[0] ?? '';
+      let credential: SmtpCredential;
+      try {
+        const value = this.secrets.getSecretValue({
+          SecretId: request.parameters.SecretArn?.[0],
+          VersionId: versionId,
+        });
+        const parsed = parseSecretValue(value.SecretString);
+        if (parsed.kind !== 'credential') throw new Error('secret holds no credential');
+        credential = parsed.credential;
+      } catch {
+        return { status: 'Failed', output: `${RESULT_MARKER} status=failed reason=fetch-failed`, exitCode: 1 };
+      }
+      const previous = this.installed.get(host.instanceId);
+      this.installed.set(host.instanceId, { ...credential, versionId });
+      if (!this.iam.authenticateSmtp(credential.username, credential.password, credential.region)) {
+        if (previous) this.installed.set(host.instanceId, previous);
+        else this.installed.delete(host.instanceId);
+        return { status: 'Failed', output: `${RESULT_MARKER} status=rolled-back reason=auth-failed`, exitCode: 1 };
+      }
+      return { status: 'Success', output: `${RESULT_MARKER} status=updated key=${maskKeyId(credential.username)}` };
+    };
+  }
+
+  private checkHostsHold(versionId: string): void {
+    for (const host of this.hosts) {
+      if (this.installed.get(host.instanceId)?.versionId !== versionId) {
+        this.promotionViolations.push(`AWSCURRENT moved to ${versionId} while ${host.instanceId} did not hold it`);
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { parseSecretValue } from '../core/secret';
+import type { SandboxAccount } from './account';
+
+/**
+ * Checks the safety invariants of the design (I1–I7) against the sandbox's state and returns the violations,
+ * each as a sentence; an empty list means all hold. `completed` adds the end-of-rotation checks.
+ */
+export function checkInvariants(
+  account: SandboxAccount,
+  options: { completed?: boolean; texts?: readonly string[] } = {},
+): string[] {
+  const problems: string[] = [];
+  const keys = account.iam.keys(account.userName);
+  // I1: every host's configured credential authenticates.
+  for (const host of account.hosts) {
+    if (!account.hostCanSend(host.instanceId))
+      problems.push(`I1: ${host.instanceId} holds a credential that does not authenticate`);
+  }
+  // I2: never more than two keys; exactly one active after a completed rotation.
+  if (keys.length > 2) problems.push(`I2: the user has ${keys.length} keys`);
+  if (options.completed && (keys.length !== 1 || keys[0]?.status !== 'Active')) {
+    problems.push(`I2: after the rotation the user has ${keys.length} keys instead of one active key`);
+  }
+  // I3: AWSCURRENT (once it is a credential) names an existing, active key.
+  const currentId = account.secrets.versionWithStage('AWSCURRENT');
+  const currentValue = currentId ? account.secrets.peekValue(currentId) : undefined;
+  const current = currentValue ? safeParse(currentValue) : undefined;
+  if (
+    current?.kind === 'credential' &&
+    !keys.some((k) => k.id === current.credential.username && k.status === 'Active')
+  ) {
+    problems.push('I3: AWSCURRENT holds a credential whose key is missing or inactive');
+  }
+  // I4: AWSCURRENT moved only after every host held the version (checked at the moment of the move).
+  problems.push(...account.promotionViolations.map((v) => `I4: ${v}`));
+  if (options.completed) {
+    // I5: AWSPENDING is on the AWSCURRENT version or on none.
+    const pending = account.secrets.versionWithStage('AWSPENDING');
+    if (pending !== undefined && pending !== currentId)
+      problems.push('I5: AWSPENDING is left on a version that is not AWSCURRENT');
+    // Every host holds AWSCURRENT.
+    for (const host of account.hosts) {
+      if (account.installed.get(host.instanceId)?.versionId !== currentId)
+        problems.push(`${host.instanceId} does not hold AWSCURRENT`);
+    }
+  }
+  // I6: no secret value in any log line, error or notification.
+  const texts = [
+    ...(options.texts ?? []),
+    ...account.logs.map((l) => JSON.stringify(l)),
+    ...account.notifications.map((n) => JSON.stringify(n)),
+  ];
+  const ssmInputs = account.recorder.calls.filter((c) => c.service === 'SSM').map((c) => JSON.stringify(c.input));
+  for (const secret of account.secretValues()) {
+    if (texts.some((t) => t.includes(secret)))
+      problems.push('I6: a secret value appears in a log line, error or notification');
+    if (ssmInputs.some((t) => t.includes(secret))) problems.push('I6: a secret value appears in an SSM call');
+  }
+  // I7: a key that reached no version of the secret does not survive a completed rotation.
+  if (options.completed) {
+    const stored = new Set(
+      account.secrets
+        .listSecretVersionIds({ SecretId: account.secrets.arn, IncludeDeprecated: true })
+        .Versions?.map((v) => account.secrets.peekValue(v.VersionId ?? ''))
+        .map((v) => (v ? safeParse(v) : undefined))
+        .flatMap((v) => (v?.kind === 'credential' ? [v.credential.username] : [])),
+    );
+    for (const key of keys)
+      if (!stored.has(key.id)) problems.push('I7: a key minted but never stored survived the rotation');
+  }
+  return [...new Set(problems)];
+}
+
+function safeParse(text: string) {
+  try {
+    return parseSecretValue(text);
+  } catch {
+    return undefined;
+  }
+}
