@@ -90,7 +90,23 @@ export class FakeSsm {
     this.hostsById.set(host.instanceId, host);
   }
 
-  /** The live host object: mutate it (online, behaviour, tags) to change what later dispatches see. */
+  /**
+   * Changes a host as of now: the simulation first runs up to the clock's now, so the change cannot leak into the
+   * past (a host coming online now is not treated as online at an earlier delivery deadline).
+   */
+  updateHost(instanceId: string, patch: Partial<Omit<FakeHost, 'instanceId'>>): Promise<void> {
+    return this.serial(async () => {
+      await this.advanceAll();
+      Object.assign(this.host(instanceId), patch);
+      // Dispatch at once what the change allows (e.g. a host that came online).
+      await this.advanceAll();
+    });
+  }
+
+  /**
+   * The live host object. Mutating it directly takes effect at the simulation's next step, which may be dated
+   * earlier than the clock's now; prefer {@link updateHost} when timing matters.
+   */
   host(instanceId: string): FakeHost {
     const host = this.hostsById.get(instanceId);
     if (!host) throw new Error(`fake SSM has no host ${instanceId}`);
