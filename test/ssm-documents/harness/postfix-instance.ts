@@ -48,10 +48,16 @@ export function postfixUnavailableReason(): string | undefined {
 
 /** Whether Postfix on this machine can open lmdb maps (Debian's postfix-lmdb). */
 export function lmdbAvailable(): boolean {
+  // postconf needs a main.cf; the machine has none ("No configuration"), so ask with an empty one.
+  const dir = mkdtempSync(join(tmpdir(), 'ses-smtp-rotation-postconf-'));
   try {
-    return execFileSync('/usr/sbin/postconf', ['-m'], { encoding: 'utf8' }).split('\n').includes('lmdb');
+    writeFileSync(join(dir, 'main.cf'), '');
+    const types = execFileSync('/usr/sbin/postconf', ['-c', dir, '-m'], { encoding: 'utf8', stdio: 'pipe' });
+    return types.split('\n').includes('lmdb');
   } catch {
     return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
