@@ -7,14 +7,11 @@
 import {
   InvalidCommandId,
   InvalidFilterKey,
-  InvalidFilterValue,
-  InvalidNextToken,
   InvocationDoesNotExist,
   type CancelCommandCommandInput,
   type CancelCommandCommandOutput,
   type Command,
   type CommandFilter,
-  type CommandInvocation,
   type GetCommandInvocationCommandInput,
   type GetCommandInvocationCommandOutput,
   type ListCommandInvocationsCommandInput,
@@ -34,6 +31,7 @@ import {
   validationError,
   type FakeDocument,
 } from './fake-ssm-validation';
+import { invocationFilter, invocationRow, page, pageSize, parseTime, pluginName, stateMatches } from './fake-ssm-views';
 
 type Output<T> = Omit<T, '$metadata'>;
 
@@ -58,7 +56,6 @@ export interface FakeSsmOptions extends Partial<SimulationTiming> {
   readonly runOnHost?: HostRunner;
 }
 
-const PAGE_MAX = 50;
 const LIST_COMMANDS_STATUS = new Set(['Pending', 'InProgress', 'Success', 'Cancelled', 'Failed', 'TimedOut']);
 
 /** The fake SSM service. Operations are serialised, as a single-threaded service would appear. */
@@ -293,109 +290,6 @@ export class FakeSsm {
       ...command.view(),
     } as Command;
   }
-}
-
-const INVOCATION_STATUS: Record<string, string> = {
-  ExecutionTimedOut: 'TimedOut',
-  DeliveryTimedOut: 'TimedOut',
-  Undeliverable: 'Failed',
-  InvalidPlatform: 'Failed',
-  AccessDenied: 'Failed',
-  Terminated: 'Cancelled',
-};
-const INVOCATION_DETAILS: Record<string, string> = {
-  InProgress: 'In Progress',
-  ExecutionTimedOut: 'Execution Timed Out',
-  DeliveryTimedOut: 'Delivery Timed Out',
-  InvalidPlatform: 'Invalid Platform',
-  AccessDenied: 'Access Denied',
-};
-const INVOCATION_FILTER_VALUES = new Set([
-  ...['Pending', 'InProgress', 'Delayed', 'Success', 'Cancelled', 'Failed', 'TimedOut', 'Cancelling'],
-  ...['AccessDenied', 'DeliveryTimedOut', 'ExecutionTimedOut', 'Undeliverable', 'InvalidPlatform', 'Terminated'],
-]);
-
-function invocationFilter(filter: CommandFilter): string {
-  if (filter.key !== 'Status') throw sdkError(InvalidFilterKey, `Invalid filter key ${filter.key ?? ''}`);
-  if (!INVOCATION_FILTER_VALUES.has(filter.value ?? ''))
-    throw sdkError(InvalidFilterValue, `Invalid filter value ${filter.value ?? ''}`);
-  return filter.value ?? '';
-}
-
-function stateMatches(inv: FakeInvocation, value: string): boolean {
-  if (value === 'TimedOut') return inv.state === 'ExecutionTimedOut' || inv.state === 'DeliveryTimedOut';
-  return inv.state === value;
-}
-
-function invocationRow(command: FakeCommand, inv: FakeInvocation, details: boolean): CommandInvocation {
-  const status = INVOCATION_STATUS[inv.state] ?? inv.state;
-  return {
-    CommandId: command.id,
-    InstanceId: inv.host.instanceId,
-    Comment: command.input.Comment,
-    DocumentName: command.input.DocumentName,
-    RequestedDateTime: new Date(command.requestedAt),
-    Status: status,
-    StatusDetails: INVOCATION_DETAILS[inv.state] ?? inv.state,
-    ...(details
-      ? {
-          CommandPlugins: [
-            {
-              Name: pluginName(inv.host),
-              Status: status,
-              ResponseCode: inv.exitCode,
-              Output: inv.output.slice(0, 2500),
-            },
-          ],
-        }
-      : {}),
-  } as CommandInvocation;
-}
-
-function pluginName(host: FakeHost): string {
-  return host.platform === 'Windows' ? 'UpdateIisSmtp' : 'UpdatePostfix';
-}
-
-function page<T, R, K extends string>(
-  rows: readonly T[],
-  token: string | undefined,
-  max: number,
-  operation: string,
-  render: (row: T) => R,
-  key: K,
-): { [P in K]: R[] } & { NextToken?: string } {
-  const offset = token === undefined ? 0 : decodeToken(token, operation);
-  const slice = rows.slice(offset, offset + max).map(render);
-  const next = offset + max < rows.length ? encodeToken(operation, offset + max) : undefined;
-  return { [key]: slice, ...(next ? { NextToken: next } : {}) } as { [P in K]: R[] } & { NextToken?: string };
-}
-
-function encodeToken(operation: string, offset: number): string {
-  return Buffer.from(JSON.stringify({ operation, offset })).toString('base64');
-}
-
-function decodeToken(token: string, operation: string): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { operation?: string; offset?: number };
-    if (parsed.operation === operation && Number.isInteger(parsed.offset)) return parsed.offset as number;
-  } catch {
-    // Falls through to the service's error.
-  }
-  throw sdkError(InvalidNextToken, 'The specified token is not valid.');
-}
-
-function pageSize(maxResults: number | undefined): number {
-  if (maxResults === undefined) return PAGE_MAX;
-  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > PAGE_MAX) {
-    throw validationError(`MaxResults must be between 1 and ${PAGE_MAX}.`);
-  }
-  return maxResults;
-}
-
-function parseTime(value: string): number {
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw sdkError(InvalidFilterValue, `Not a timestamp: ${value}`);
-  return t;
 }
 
 /** Deterministic, UUID-shaped command ids. */
