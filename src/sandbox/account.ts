@@ -80,7 +80,8 @@ export class SandboxAccount {
   readonly promotionViolations: string[] = [];
   readonly endpoint: string;
   readonly port: number;
-  private readonly stubs: { restore(): void }[];
+  /** The aws-sdk-client-mock stubs, for aws-sdk-client-mock-jest matchers in tests. */
+  readonly mocks: Record<'secretsManager' | 'iam' | 'sns' | 'ssm', ReturnType<typeof wireIam>>;
 
   constructor(options: SandboxOptions = {}) {
     this.region = options.region ?? 'eu-west-1';
@@ -109,18 +110,18 @@ export class SandboxAccount {
     this.secrets.onUpdateVersionStage((input) => {
       if (input.VersionStage === 'AWSCURRENT' && input.MoveToVersionId) this.checkHostsHold(input.MoveToVersionId);
     });
-    this.stubs = [
-      wireSecretsManager(this.secrets, this.recorder),
-      wireIam(this.iam, this.recorder),
-      wireSns(this.notifications, this.recorder),
-      routeClient(SSMClient, 'SSM', this.recorder, [
+    this.mocks = {
+      secretsManager: wireSecretsManager(this.secrets, this.recorder),
+      iam: wireIam(this.iam, this.recorder),
+      sns: wireSns(this.notifications, this.recorder),
+      ssm: routeClient(SSMClient, 'SSM', this.recorder, [
         [SendCommandCommand, 'SendCommand', (i) => this.ssm.sendCommand(i)],
         [ListCommandsCommand, 'ListCommands', (i) => this.ssm.listCommands(i)],
         [ListCommandInvocationsCommand, 'ListCommandInvocations', (i) => this.ssm.listCommandInvocations(i)],
         [GetCommandInvocationCommand, 'GetCommandInvocation', (i) => this.ssm.getCommandInvocation(i)],
         [CancelCommandCommand, 'CancelCommand', (i) => this.ssm.cancelCommand(i)],
       ]),
-    ];
+    };
   }
 
   /** The rotation Lambda's environment for this account. */
@@ -166,7 +167,7 @@ export class SandboxAccount {
   }
 
   restore(): void {
-    for (const stub of this.stubs) stub.restore();
+    for (const stub of Object.values(this.mocks)) stub.restore();
   }
 
   /** Day one: a key made in the console, configured on every host, used for months. */

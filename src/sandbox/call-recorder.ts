@@ -11,7 +11,10 @@ export interface RecordedCall {
  * `before` fails the call without applying it; `after` applies it and then fails (the response is lost).
  */
 export interface Fault {
-  readonly atCall: number;
+  /** Index of the call (0-based, over all services); omitted = any index. */
+  readonly atCall?: number;
+  /** Only a call of this operation (e.g. `UpdateSecretVersionStage`); omitted = any operation. */
+  readonly operation?: string;
   readonly when: 'before' | 'after';
   readonly kind: 'crash' | 'throw';
 }
@@ -58,7 +61,13 @@ export class CallRecorder {
   async serve<T>(service: string, operation: string, input: unknown, handler: () => T | Promise<T>): Promise<T> {
     const index = this.calls.length;
     this.calls.push({ service, operation, input });
-    const fault = this.fault?.atCall === index ? this.fault : undefined;
+    const planned = this.fault;
+    const fault =
+      planned &&
+      (planned.atCall === undefined || planned.atCall === index) &&
+      (planned.operation ?? operation) === operation
+        ? planned
+        : undefined;
     if (fault?.when === 'before') return this.trip(fault, operation);
     const output = await handler();
     if (fault?.when === 'after') return this.trip(fault, operation);

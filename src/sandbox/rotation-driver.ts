@@ -63,7 +63,8 @@ export async function continueRotation(
       ...options.handler,
       env: account.env(options.env),
       clock: account.clock,
-      log: options.handler?.log ?? account.log(),
+      // An explicit `log: undefined` selects the production (Powertools) logger.
+      log: options.handler && 'log' in options.handler ? options.handler.log : account.log(),
     });
   let handler = newHandler();
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {

@@ -1,0 +1,140 @@
+import { CreateAccessKeyCommand, DeleteAccessKeyCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { parseSecretValue } from '../../../src/core/secret';
+import { deriveSmtpPassword } from '../../../src/core/smtp-password';
+import { SandboxAccount } from '../../../src/sandbox/account';
+import { allText, invokeStep, startRotation } from './step-harness';
+
+describe('createSecret', () => {
+  let account: SandboxAccount;
+  afterEach(() => account.restore());
+
+  function pendingCredential(token: string) {
+    const value = parseSecretValue(account.secrets.peekValue(token));
+    if (value.kind !== 'credential') throw new Error('no credential');
+    return value.credential;
+  }
+
+  it('mints one key and stores its SMTP password as AWSPENDING on a first rotation', async () => {
+    // Prepare
+    account = new SandboxAccount();
+    const token = startRotation(account);
+    // Act
+    await invokeStep(account, 'createSecret', token);
+    // Assess
+    expect(account.mocks.iam).toHaveReceivedCommandTimes(CreateAccessKeyCommand, 1);
+    expect(account.mocks.iam).toHaveReceivedCommandWith(CreateAccessKeyCommand, { UserName: 'ses-smtp-sender' });
+    expect(account.mocks.secretsManager).toHaveReceivedCommandWith(PutSecretValueCommand, {
+      SecretId: account.secrets.arn,
+      ClientRequestToken: token,
+      VersionStages: ['AWSPENDING'],
+    });
+    const credential = pendingCredential(token);
+    const key = account.iam.keys('ses-smtp-sender').find((k) => k.id === credential.username);
+    expect(credential.password).toBe(deriveSmtpPassword(key!.secret, 'eu-west-1'));
+    expect(credential).toMatchObject({
+      region: 'eu-west-1',
+      endpoint: 'email-smtp.eu-west-1.amazonaws.com',
+      port: 587,
+    });
+    expect(account.secrets.versionWithStage('AWSCURRENT')).toBeUndefined();
+  });
+
+  it('passes the RotationToken to PutSecretValue and never logs it', async () => {
+    account = new SandboxAccount();
+    const token = startRotation(account);
+    const rotationToken = 'rt-0123456789-abcdef-0123456789-abcdef';
+    await invokeStep(account, 'createSecret', token, { rotationToken });
+    expect(account.mocks.secretsManager).toHaveReceivedCommandWith(PutSecretValueCommand, {
+      RotationToken: rotationToken,
+    });
+    expect(allText(account)).not.toContain(rotationToken);
+  });
+
+  it('does not mint again when the pending version already has a value', async () => {
+    account = new SandboxAccount();
+    const token = startRotation(account);
+    await invokeStep(account, 'createSecret', token);
+    await invokeStep(account, 'createSecret', token);
+    expect(account.mocks.iam).toHaveReceivedCommandTimes(CreateAccessKeyCommand, 1);
+    expect(account.mocks.secretsManager).toHaveReceivedCommandTimes(PutSecretValueCommand, 1);
+  });
+
+  it('deletes a crash orphan before minting', async () => {
+    account = new SandboxAccount({ adoptConsoleKey: false, initialSecret: 'settings' });
+    const token = startRotation(account);
+    await invokeStep(account, 'createSecret', token);
+    await invokeStep(account, 'finishSecret', token);
+    const next = startRotation(account);
+    account.clock.advance(60_000);
+    const orphan = account.iam.addKey('ses-smtp-sender'); // minted, then the Lambda died before PutSecretValue
+    await invokeStep(account, 'createSecret', next);
+    expect(account.mocks.iam).toHaveReceivedCommandWith(DeleteAccessKeyCommand, { AccessKeyId: orphan.id });
+    expect(account.iam.keys('ses-smtp-sender').map((k) => k.id)).not.toContain(orphan.id);
+    expect(account.logs.some((l) => l.message === 'deleted access key before minting')).toBe(true);
+  });
+
+  it('refuses to mint when the user holds two keys the secret does not explain, naming them masked', async () => {
+    account = new SandboxAccount();
+    const second = account.iam.addKey('ses-smtp-sender', { lastUsed: new Date(account.clock.now()) });
+    const token = startRotation(account);
+    await expect(invokeStep(account, 'createSecret', token)).rejects.toThrow(/AKIA…\d{4}.*\n.*AKIA…\d{4}/);
+    await expect(invokeStep(account, 'createSecret', token)).rejects.toThrow('Delete the key the hosts do NOT use');
+    expect(account.mocks.iam).not.toHaveReceivedCommand(CreateAccessKeyCommand);
+    expect(account.mocks.iam).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
+    expect(allText(account)).not.toContain(second.id);
+  });
+
+  it('deletes the minted key when PutSecretValue fails before storing', async () => {
+    account = new SandboxAccount();
+    const token = startRotation(account);
+    const before = account.recorder.calls.length;
+    // DescribeSecret, GetSecretValue(pending), ListAccessKeys, GetAccessKeyLastUsed, CreateAccessKey, PutSecretValue
+    account.recorder.plan({ atCall: before + 5, when: 'before', kind: 'throw' });
+    await expect(invokeStep(account, 'createSecret', token)).rejects.toThrow(
+      'simulated transient failure of PutSecretValue',
+    );
+    expect(account.iam.keys('ses-smtp-sender')).toHaveLength(1); // the console key only
+    expect(account.mocks.iam).toHaveReceivedCommandTimes(DeleteAccessKeyCommand, 1);
+  });
+
+  it('keeps the minted key when PutSecretValue stored the value but its response was lost', async () => {
+    account = new SandboxAccount();
+    const token = startRotation(account);
+    account.recorder.plan({ atCall: account.recorder.calls.length + 5, when: 'after', kind: 'throw' });
+    await expect(invokeStep(account, 'createSecret', token)).rejects.toThrow('PutSecretValue');
+    const credential = pendingCredential(token);
+    expect(account.iam.keys('ses-smtp-sender').map((k) => k.id)).toContain(credential.username);
+    expect(account.mocks.secretsManager).toHaveReceivedCommandWith(GetSecretValueCommand, { VersionId: token });
+  });
+
+  it('refuses when the secret records another region than the Lambda, and mints nothing', async () => {
+    account = new SandboxAccount({ initialSecret: 'settings' });
+    const token = startRotation(account);
+    await expect(
+      invokeStep(account, 'createSecret', token, { env: { SES_REGION: 'us-east-1', SMTP_ENDPOINT: '' } }),
+    ).rejects.toThrow('region: the secret says eu-west-1, the rotation Lambda is configured with us-east-1');
+    expect(account.mocks.iam).not.toHaveReceivedCommand(CreateAccessKeyCommand);
+  });
+
+  it('rotates a secret holding a legacy SigV2 password as a first rotation', async () => {
+    account = new SandboxAccount({ adoptConsoleKey: false });
+    account.secrets.putSecretValue({
+      SecretId: account.secrets.arn,
+      ClientRequestToken: 'legacy-version-0000000000000000000001',
+      SecretString: JSON.stringify({
+        username: 'AKIAIOSFODNN7EXAMPLE',
+        password: 'An60U4ZD3sd4fg+FvXUjayOipTt8LO4rUUmhpdX6ctDy',
+        region: 'eu-west-1',
+        endpoint: 'email-smtp.eu-west-1.amazonaws.com',
+        port: 587,
+        iamUserName: 'ses-smtp-sender',
+      }),
+    });
+    const token = startRotation(account);
+    await invokeStep(account, 'createSecret', token);
+    expect(account.logs.some((l) => l.message.includes('rotating as a first rotation'))).toBe(true);
+    expect(pendingCredential(token).password).toMatch(/^B/);
+    expect(account.mocks.iam).toHaveReceivedCommand(ListAccessKeysCommand);
+  });
+});
