@@ -185,7 +185,8 @@ export class FakeCommand {
   private resolve(t: number): void {
     this.resolved = true;
     this.resolvedAt = t;
-    const ids = this.input.InstanceIds ?? this.input.Targets?.find((x) => x.Key === 'InstanceIds')?.Values;
+    const explicit = this.input.InstanceIds?.length ? this.input.InstanceIds : undefined;
+    const ids = explicit ?? this.input.Targets?.find((x) => x.Key === 'InstanceIds')?.Values;
     const tags = (this.input.Targets ?? [])
       .filter((x) => x.Key?.startsWith('tag:'))
       .map((x) => ({ key: (x.Key ?? '').slice(4), values: x.Values ?? [] }));

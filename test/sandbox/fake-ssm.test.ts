@@ -91,6 +91,22 @@ describe('FakeSsm', () => {
     expect(await f.status(id)).toMatchObject({ status: 'Failed', details: 'No Instances In Tag', target: 0 });
   });
 
+  it('knows explicit node ids at once and marks an id it does not manage Undeliverable', async () => {
+    // Prepare
+    const f = setup(1, { targetResolutionMs: 10_000 });
+    const input = send({ Targets: undefined, InstanceIds: [f.hosts[0]!.instanceId, 'i-0123456789abcdef0'] });
+
+    // Act
+    const id = (await f.fake.sendCommand(input)).Command!.CommandId!;
+    const atOnce = await f.status(id);
+    f.clock.advance(3_600_000);
+    await f.fake.advance();
+
+    // Assess
+    expect(atOnce.target).toBe(2);
+    expect(f.fake.invocations(id).map((i) => i.state)).toEqual(['Success', 'Undeliverable']);
+  });
+
   it('ANDs tag keys and ORs values', async () => {
     // Prepare
     const f = setup(3);
