@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+/**
+ * CDK entry point (cdk.json runs it with tsx). Configuration comes from CDK context; see docs/deploy.md.
+ * The Lambda is bundled from src/handler.ts at synth time by scripts/bundle.mjs.
+ */
+import { createApp } from '../lib/create-app';
+
+createApp().synth();

@@ -1,0 +1,125 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { regionOfSmtpHost } from '../../src/core/endpoint';
+import { ConfigurationError } from '../../src/core/errors';
+import { ENV, loadConfig } from '../../src/rotation/config';
+import type { FleetTargeting, TimingOptions } from './props';
+import { propError, serializeTagTargets } from './validate';
+
+/** What the construct knows when it configures the rotation Lambda. */
+export interface RotationEnvironmentInput {
+  readonly iamUserName: string;
+  readonly sesRegion: string;
+  readonly smtpPort: number;
+  readonly fips: boolean;
+  readonly smtpEndpoint?: string;
+  readonly smtpTlsServername?: string;
+  readonly secretArn: string;
+  readonly documentName: string;
+  readonly fleet: FleetTargeting;
+  readonly outputLogGroupName: string;
+  readonly notificationTopicArn: string;
+  readonly timing?: TimingOptions;
+  readonly serviceName: string;
+  readonly metricsNamespace: string;
+}
+
+/** Powertools variables set next to the rotation's own {@link ENV}. */
+export const POWERTOOLS_ENV = {
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+/** Which construct prop feeds each variable, so a loader error can name the prop the user actually wrote. */
+const PROP_OF_VARIABLE: Record<string, string> = {
+  [ENV.region]: 'sesRegion',
+  [ENV.endpoint]: 'smtpEndpoint',
+  [ENV.port]: 'smtpPort',
+  [ENV.tlsServername]: 'smtpTlsServername',
+  [ENV.tagTargets]: 'fleet.tags',
+  [ENV.instanceIds]: 'fleet.instanceIds',
+  [ENV.maxConcurrency]: 'fleet.maxConcurrency',
+  [ENV.maxErrors]: 'fleet.maxErrors',
+  [ENV.deliveryTimeoutSeconds]: 'fleet.deliveryTimeout',
+  [ENV.pollIntervalSeconds]: 'fleet.pollInterval',
+  [ENV.safetyMarginSeconds]: 'timing.safetyMargin',
+  [ENV.probeMaxWaitSeconds]: 'timing.probeMaxWait',
+};
+
+/**
+ * The rotation Lambda's environment: exactly the names of src/rotation/config.ts `ENV` (optional ones only when
+ * configured) plus the Powertools names. Validated here with the Lambda's own loader, so a bad prop fails
+ * `cdk synth` instead of the first rotation.
+ */
+export function rotationEnvironment(input: RotationEnvironmentInput): Record<string, string> {
+  const { fleet, timing } = input;
+  const env: Record<string, string | undefined> = {
+    [ENV.iamUserName]: input.iamUserName,
+    [ENV.region]: input.sesRegion,
+    [ENV.endpoint]: input.smtpEndpoint,
+    [ENV.fips]: input.fips ? 'true' : undefined,
+    [ENV.port]: String(input.smtpPort),
+    [ENV.tlsServername]: input.smtpTlsServername,
+    [ENV.expectedSecretArn]: input.secretArn,
+    [ENV.documentName]: input.documentName,
+    [ENV.tagTargets]: serializeTagTargets(fleet.tags),
+    [ENV.instanceIds]: fleet.instanceIds?.length ? fleet.instanceIds.join(',') : undefined,
+    [ENV.maxConcurrency]: fleet.maxConcurrency ?? '10%',
+    [ENV.maxErrors]: fleet.maxErrors ?? '0',
+    [ENV.deliveryTimeoutSeconds]: seconds(fleet.deliveryTimeout, Duration.minutes(10)),
+    [ENV.outputLogGroup]: input.outputLogGroupName,
+    [ENV.pollIntervalSeconds]: seconds(fleet.pollInterval, Duration.seconds(5)),
+    [ENV.notificationTopicArn]: input.notificationTopicArn,
+    [ENV.safetyMarginSeconds]: seconds(timing?.safetyMargin, Duration.seconds(30)),
+    [ENV.probeMaxWaitSeconds]: seconds(timing?.probeMaxWait, Duration.seconds(150)),
+    [POWERTOOLS_ENV.serviceName]: input.serviceName,
+    [POWERTOOLS_ENV.metricsNamespace]: input.metricsNamespace,
+  };
+  const defined = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  validateWithLambdaLoader(defined);
+  return defined;
+}
+
+function seconds(value: Duration | undefined, fallback: Duration): string {
+  return String((value ?? fallback).toSeconds());
+}
+
+/**
+ * Runs the Lambda's `loadConfig` on the environment. Deploy-time values (tokens: user name, ARNs, the region of
+ * an environment-agnostic stack) are replaced by well-formed stand-ins first; everything the user typed is
+ * checked as is.
+ */
+function validateWithLambdaLoader(env: Record<string, string>): void {
+  const concrete: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    concrete[name] = Token.isUnresolved(value) ? standIn(name, env) : value;
+  }
+  try {
+    loadConfig(concrete);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    const variable = Object.keys(PROP_OF_VARIABLE).find((name) => error.message.includes(name));
+    throw variable ? propError(PROP_OF_VARIABLE[variable]!, `is invalid (${error.message})`) : error;
+  }
+}
+
+function standIn(name: string, env: Record<string, string>): string {
+  switch (name) {
+    case ENV.region: {
+      // An explicit endpoint names its region; the stand-in must agree with it or the check would misfire.
+      const endpoint = env[ENV.endpoint];
+      return (endpoint && !Token.isUnresolved(endpoint) && regionOfSmtpHost(endpoint)) || 'us-east-1';
+    }
+    case ENV.endpoint:
+      return 'vpce-stand-in.example.com';
+    case ENV.iamUserName:
+      return 'stand-in-user';
+    case ENV.expectedSecretArn:
+      return 'arn:aws:secretsmanager:us-east-1:123456789012:secret:stand-in-AbCdEf';
+    case ENV.notificationTopicArn:
+      return 'arn:aws:sns:us-east-1:123456789012:stand-in';
+    default:
+      return 'stand-in';
+  }
+}

@@ -1,0 +1,152 @@
+import { ConfigurationError } from '../../src/core/errors';
+
+/**
+ * The ready stack's configuration as plain data, read from CDK context (`cdk.json` or `-c key=value`). Every key
+ * is documented in docs/deploy.md; lists accept a JSON array (cdk.json) or a comma-separated string (`-c`).
+ */
+export interface DeploymentSettings {
+  readonly identities: string[];
+  readonly configurationSet?: string;
+  readonly sesRegion?: string;
+  readonly smtpPort?: number;
+  readonly fips?: boolean;
+  readonly smtpEndpoint?: string;
+  readonly smtpTlsServername?: string;
+  readonly fleetTags?: Record<string, string[]>;
+  readonly instanceIds?: string[];
+  readonly maxConcurrency?: string;
+  readonly maxErrors?: string;
+  readonly schedule?: string;
+  readonly scheduleWindow?: string;
+  readonly rotateImmediately?: boolean;
+  readonly kmsKeyArn?: string;
+  readonly vpcId?: string;
+  readonly subnetIds?: string[];
+  readonly securityGroupIds?: string[];
+  readonly notificationEmails?: string[];
+  readonly notificationTopicArn?: string;
+  readonly hostRoleArns?: string[];
+  readonly logRetentionDays?: number;
+  readonly permissionsBoundaryArn?: string;
+}
+
+/** Context keys read by {@link settingsFromContext}, with a one-line meaning each (used in error messages). */
+export const CONTEXT_KEYS = {
+  identities: 'verified SES identities the relays send from (comma-separated), e.g. example.com',
+  configurationSet: 'SES configuration set name',
+  sesRegion: 'SES region of the SMTP endpoint, e.g. eu-west-1',
+  smtpPort: 'SMTP port: 587 or 465',
+  fips: 'true to use the FIPS SMTP host',
+  smtpEndpoint: 'explicit SMTP host name',
+  smtpTlsServername: 'TLS server name to verify when smtpEndpoint is a VPC endpoint name',
+  fleetTags: 'relay tags as Key=v1,v2;Key2=v',
+  instanceIds: 'relay node ids (comma-separated), instead of fleetTags',
+  maxConcurrency: 'hosts updated at once, e.g. 1 or 10%',
+  maxErrors: 'failed hosts tolerated, e.g. 0',
+  schedule: 'schedule expression, e.g. cron(0 3 1 1/3 ? *)',
+  scheduleWindow: 'rotation window, e.g. 3h',
+  rotateImmediately: 'true/false: rotate when the schedule is created or changed',
+  kmsKeyArn: 'KMS key ARN for the secret',
+  vpcId: 'VPC id for the function',
+  subnetIds: 'subnet ids for the function (comma-separated, required with vpcId)',
+  securityGroupIds: 'own security group ids (comma-separated)',
+  notificationEmails: 'e-mail addresses to notify (comma-separated)',
+  notificationTopicArn: 'existing SNS topic ARN',
+  hostRoleArns: 'IAM role ARNs of the relays (comma-separated)',
+  logRetentionDays: 'log retention in days, e.g. 365',
+  permissionsBoundaryArn: 'managed policy ARN used as permissions boundary',
+} as const;
+
+type Key = keyof typeof CONTEXT_KEYS;
+
+/** Reads the settings; `get` is `app.node.tryGetContext`. */
+export function settingsFromContext(get: (key: string) => unknown): DeploymentSettings {
+  const text = (key: Key): string | undefined => {
+    const value = get(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+    throw contextError(key, 'must be a single value');
+  };
+  const list = (key: Key): string[] | undefined => {
+    const value = get(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    const items = Array.isArray(value) ? value.map(String) : String(value).split(',');
+    const trimmed = items.map((item) => item.trim()).filter((item) => item !== '');
+    return trimmed.length > 0 ? trimmed : undefined;
+  };
+  const bool = (key: Key): boolean | undefined => {
+    const value = text(key);
+    if (value === undefined) return undefined;
+    if (value === 'true' || value === 'false') return value === 'true';
+    throw contextError(key, 'must be true or false');
+  };
+  const int = (key: Key): number | undefined => {
+    const value = text(key);
+    if (value === undefined) return undefined;
+    if (!/^[0-9]+$/.test(value)) throw contextError(key, 'must be a whole number');
+    return Number(value);
+  };
+
+  const identities = list('identities');
+  if (!identities) throw contextError('identities', 'is required');
+  const settings: DeploymentSettings = {
+    identities,
+    configurationSet: text('configurationSet'),
+    sesRegion: text('sesRegion'),
+    smtpPort: int('smtpPort'),
+    fips: bool('fips'),
+    smtpEndpoint: text('smtpEndpoint'),
+    smtpTlsServername: text('smtpTlsServername'),
+    fleetTags: tags(get('fleetTags')),
+    instanceIds: list('instanceIds'),
+    maxConcurrency: text('maxConcurrency'),
+    maxErrors: text('maxErrors'),
+    schedule: text('schedule'),
+    scheduleWindow: text('scheduleWindow'),
+    rotateImmediately: bool('rotateImmediately'),
+    kmsKeyArn: text('kmsKeyArn'),
+    vpcId: text('vpcId'),
+    subnetIds: list('subnetIds'),
+    securityGroupIds: list('securityGroupIds'),
+    notificationEmails: list('notificationEmails'),
+    notificationTopicArn: text('notificationTopicArn'),
+    hostRoleArns: list('hostRoleArns'),
+    logRetentionDays: int('logRetentionDays'),
+    permissionsBoundaryArn: text('permissionsBoundaryArn'),
+  };
+  if (settings.vpcId && !settings.subnetIds) throw contextError('subnetIds', 'is required with vpcId');
+  if (!settings.vpcId && (settings.subnetIds || settings.securityGroupIds)) {
+    throw contextError('vpcId', 'is required with subnetIds / securityGroupIds');
+  }
+  // Drop unset keys so `{...settings}` never overrides a default with undefined.
+  return Object.fromEntries(
+    Object.entries(settings).filter(([, value]) => value !== undefined),
+  ) as unknown as DeploymentSettings;
+}
+
+/** `Key=v1,v2;Key2=v` (string) or `{"Key": ["v1", "v2"]}` (cdk.json). */
+function tags(value: unknown): Record<string, string[]> | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, values]) => [
+        key,
+        Array.isArray(values) ? values.map(String) : String(values).split(','),
+      ]),
+    );
+  }
+  const result: Record<string, string[]> = {};
+  for (const part of String(value).split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw contextError('fleetTags', `has "${part}": expected Key=value1,value2`);
+    result[part.slice(0, eq).trim()] = part
+      .slice(eq + 1)
+      .split(',')
+      .map((v) => v.trim());
+  }
+  return result;
+}
+
+function contextError(key: Key, message: string): ConfigurationError {
+  return new ConfigurationError(`context key ${key} ${message}: pass -c ${key}=… (${CONTEXT_KEYS[key]})`);
+}

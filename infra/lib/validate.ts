@@ -1,0 +1,128 @@
+import { Token } from 'aws-cdk-lib';
+import { SES_SMTP_PORTS } from '../../src/core/endpoint';
+import { ConfigurationError } from '../../src/core/errors';
+import type { FleetTargeting, SendingScope } from './props';
+
+/**
+ * Synth-time checks of construct props that CloudFormation would only reject at deploy time (or never). Every
+ * error names the prop and what it should hold. Values that are tokens (resolved at deploy time) are skipped.
+ */
+
+/** Builds the error for one prop. */
+export function propError(prop: string, message: string): ConfigurationError {
+  return new ConfigurationError(`SesSmtpRotation prop ${prop} ${message}`);
+}
+
+const IDENTITY = /^[^\s/*:,;]+\.[^\s/*:,;]+$/;
+const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const WINDOW = /^[0-9]{1,2}h$/;
+const RATE = /^rate\(([0-9]+) (hours?|days?)\)$/;
+
+/** Identities and configuration set of the SES user's policy. */
+export function validateSendingScope(scope: SendingScope): void {
+  if (scope.identities.length === 0) {
+    throw propError(
+      'sending.identities',
+      'is empty: name at least one verified SES identity (domain or address) the relays send from, e.g. example.com',
+    );
+  }
+  for (const identity of scope.identities) {
+    if (!Token.isUnresolved(identity) && !IDENTITY.test(identity)) {
+      throw propError('sending.identities', `contains "${identity}": expected a domain (example.com) or an address`);
+    }
+  }
+  const set = scope.configurationSet;
+  if (set !== undefined && !Token.isUnresolved(set) && !CONFIGURATION_SET.test(set)) {
+    throw propError('sending.configurationSet', 'must be a configuration set name (1–64 of letters, digits, _ and -)');
+  }
+}
+
+/**
+ * Serialises tag targets into the Lambda's `Key=v1,v2;Key2=v` format, refusing characters that would change
+ * the meaning of that format. The Lambda's own loader checks the rest at synth (see environment.ts).
+ */
+export function serializeTagTargets(tags: FleetTargeting['tags']): string | undefined {
+  if (tags === undefined) return undefined;
+  const entries = Object.entries(tags);
+  if (entries.length === 0) return undefined;
+  return entries
+    .map(([key, values]) => {
+      if (/[=;,]/.test(key) || key.trim() === '') {
+        throw propError('fleet.tags', `has the key "${key}": tag keys used for targeting may not contain = ; or ,`);
+      }
+      if (values.length === 0) throw propError('fleet.tags', `lists no values for the key "${key}": give at least one`);
+      for (const value of values) {
+        if (/[;,]/.test(value) || value.trim() === '') {
+          throw propError(
+            'fleet.tags',
+            `has the value "${value}" for "${key}": values may not be empty or contain ; or ,`,
+          );
+        }
+      }
+      return `${key}=${values.join(',')}`;
+    })
+    .join(';');
+}
+
+/** The SMTP port: only the SES ports Lambda may use (25 is throttled/blocked for Lambda and EC2). */
+export function validateSmtpPort(port: number): void {
+  if (SES_SMTP_PORTS[port] === undefined || port === 25) {
+    throw propError('smtpPort', `is ${port}: use 587 (STARTTLS, recommended) or 465 (implicit TLS), or 2587 / 2465`);
+  }
+}
+
+/** A Secrets Manager schedule expression and window (rules: aws-facts §3.10, copied into docs/deploy.md). */
+export function validateSchedule(expression: string, window: string): void {
+  const rate = RATE.exec(expression);
+  if (rate) {
+    const n = Number(rate[1]);
+    const unit = rate[2]!.startsWith('hour') ? 'hours' : 'days';
+    if ((unit === 'hours' && (n < 4 || n > 23)) || (unit === 'days' && (n < 1 || n > 1000))) {
+      throw propError('schedule.expression', 'rate() must be 4–23 hours or 1–1000 days');
+    }
+  } else {
+    const cron = /^cron\((.*)\)$/.exec(expression);
+    const fields = cron?.[1]?.trim().split(/\s+/) ?? [];
+    if (fields.length !== 6 || fields[0] !== '0' || fields[5] !== '*') {
+      throw propError(
+        'schedule.expression',
+        `is "${expression}": use cron(0 H D M DOW *) (minutes 0, year *, UTC) or rate(N days)`,
+      );
+    }
+  }
+  const hours = Number(window.slice(0, -1));
+  if (!WINDOW.test(window) || hours < 1 || hours > 24) {
+    throw propError('schedule.window', `is "${window}": use a number of hours from 1h to 24h, e.g. 3h`);
+  }
+  // Secrets Manager refuses a window that runs into the next UTC day.
+  const startHour = /^cron\(0 ([0-9]{1,2}) /.exec(expression)?.[1];
+  if (startHour !== undefined && Number(startHour) + hours > 24) {
+    throw propError(
+      'schedule.window',
+      `of ${window} starting at ${startHour}:00 UTC would cross midnight UTC: shorten it`,
+    );
+  }
+}
+
+/** The relays' role ARNs (the secret's resource policy names them). */
+export function validateHostRoleArns(arns: readonly string[]): void {
+  for (const arn of arns) {
+    if (!Token.isUnresolved(arn) && !ROLE_ARN.test(arn)) {
+      throw propError(
+        'hostRoleArns',
+        `contains "${arn}": expected an IAM role ARN, arn:aws:iam::<account>:role/<name>`,
+      );
+    }
+  }
+}
+
+/** Notification e-mail addresses. */
+export function validateEmails(emails: readonly string[]): void {
+  for (const email of emails) {
+    if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
+      throw propError('notifications.emails', `contains "${email}": expected an e-mail address`);
+    }
+  }
+}
