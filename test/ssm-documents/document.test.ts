@@ -1,0 +1,167 @@
+import { DOCUMENT_PARAMETERS, documentParameters, RESULT_MARKER } from '../../src/core/document-contract';
+import { assembleDocument, stepScript } from '../../src/documents/assemble';
+import { lintDocumentText } from '../../src/documents/lint';
+import { readShippedDocument, readShippedScripts } from '../../src/documents/shipped';
+import { ParameterRejectedError, renderStep, resolveParameters } from './harness/agent';
+
+const document = readShippedDocument();
+const scripts = readShippedScripts();
+const step = (name: string) => {
+  const found = document.mainSteps.find((s) => s.name === name);
+  if (!found) throw new Error(`no step ${name}`);
+  return found;
+};
+const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ses-smtp-credential-AbCdEf';
+const VERSION = 'a1b2c3d4-0000-4000-8000-123456789abc';
+
+describe('the shipped document', () => {
+  it('is exactly the assembly of the script files (regenerate: npx tsx src/documents/shipped.ts)', () => {
+    expect(document).toEqual(assembleDocument(scripts));
+  });
+
+  it('runs the script files byte for byte', () => {
+    expect(stepScript(step('updatePostfix'))).toBe(scripts.postfix);
+    expect(stepScript(step('updateIisSmtp'))).toBe(scripts.iis);
+  });
+
+  it('declares the contract parameters with exactly the contract patterns', () => {
+    for (const [name, spec] of Object.entries(DOCUMENT_PARAMETERS)) {
+      expect(document.parameters[name]).toMatchObject({
+        type: 'String',
+        allowedPattern: spec.allowedPattern,
+        interpolationType: 'ENV_VAR',
+      });
+      expect(document.parameters[name]?.default).toBeUndefined();
+    }
+  });
+
+  it('gives every optional parameter a default its own pattern accepts', () => {
+    for (const [name, spec] of Object.entries(document.parameters)) {
+      if (name in DOCUMENT_PARAMETERS) continue;
+      expect(spec.default).toEqual(expect.any(String));
+      expect(new RegExp(spec.allowedPattern).test(spec.default ?? '')).toBe(true);
+    }
+  });
+
+  it('has one step per platform, each behind its precondition', () => {
+    expect(document.schemaVersion).toBe('2.2');
+    expect(document.mainSteps.map((s) => [s.action, s.precondition.StringEquals])).toEqual([
+      ['aws:runShellScript', ['platformType', 'Linux']],
+      ['aws:runPowerShellScript', ['platformType', 'Windows']],
+    ]);
+  });
+
+  it('passes its own lint', () => {
+    expect(lintDocumentText(JSON.stringify(document, null, 2))).toEqual([]);
+  });
+
+  it('accepts what the fleet push sends', () => {
+    const sent = documentParameters(ARN, VERSION);
+    expect(resolveParameters(document, { SecretArn: sent.SecretArn[0]!, VersionId: sent.VersionId[0]! })).toEqual({
+      SecretArn: ARN,
+      VersionId: VERSION,
+      PostfixConfigDir: 'default',
+      IisVirtualServers: 'auto',
+      VerifyRelayAuth: 'auto',
+    });
+  });
+
+  // SSM matches allowedPattern as an unanchored Go regexp; anchoring is what keeps these out.
+  it.each([
+    ['SecretArn', `${ARN}'; reboot; '`],
+    ['SecretArn', `${ARN}$(id)`],
+    ['SecretArn', `${ARN}\n`],
+    ['SecretArn', `x${ARN}`],
+    ['SecretArn', `${ARN}\`id\``],
+    ['VersionId', `${VERSION}; rm -rf /`],
+    ['VersionId', `${VERSION}"`],
+    ['VersionId', '{{ SecretArn }}'],
+    ['PostfixConfigDir', "/etc/postfix'; id; '"],
+    ['PostfixConfigDir', '/etc/post fix'],
+    ['PostfixConfigDir', 'default\n'],
+    ['IisVirtualServers', "1'; Remove-Item C:\\ -Recurse; '"],
+    ['IisVirtualServers', '1,$(whoami)'],
+    ['VerifyRelayAuth', 'yes; id'],
+    ['VerifyRelayAuth', 'no\nid'],
+  ])('rejects an injection attempt in %s', (name, value) => {
+    const given: Record<string, string> = { SecretArn: ARN, VersionId: VERSION, [name]: value };
+    expect(() => resolveParameters(document, given)).toThrow(ParameterRejectedError);
+  });
+
+  it('splices parameters only into the fallback lines, as quoted literals', () => {
+    const rendered = renderStep(
+      document,
+      'updatePostfix',
+      resolveParameters(document, { SecretArn: ARN, VersionId: VERSION }),
+    );
+    const changed = rendered.split('\n').filter((line, i) => line !== scripts.postfix.split('\n')[i]);
+    expect(changed).toEqual([
+      `[ -n "\${SSM_SecretArn:-}" ] || SSM_SecretArn='${ARN}'`,
+      `[ -n "\${SSM_VersionId:-}" ] || SSM_VersionId='${VERSION}'`,
+      `[ -n "\${SSM_PostfixConfigDir:-}" ] || SSM_PostfixConfigDir='default'`,
+      `[ -n "\${SSM_VerifyRelayAuth:-}" ] || SSM_VerifyRelayAuth='auto'`,
+    ]);
+  });
+});
+
+describe('the Postfix script', () => {
+  it('checks its parameters with the contract patterns', () => {
+    expect(scripts.postfix).toContain(`ARN_PATTERN='${DOCUMENT_PARAMETERS.SecretArn.allowedPattern}'`);
+    expect(scripts.postfix).toContain(`VERSION_PATTERN='${DOCUMENT_PARAMETERS.VersionId.allowedPattern}'`);
+    expect(scripts.postfix).toContain(`MARKER='${RESULT_MARKER}'`);
+  });
+
+  it('starts with a bash shebang (the agent runs sh -c, which is dash on Debian) and strict mode', () => {
+    expect(scripts.postfix.split('\n').slice(0, 8)).toEqual(
+      expect.arrayContaining(['#!/bin/bash', 'set -euo pipefail', 'set +x', 'umask 077']),
+    );
+    expect(scripts.postfix.startsWith('#!/bin/bash\n')).toBe(true);
+  });
+});
+
+// The IIS step cannot run here (no Windows, no IIS 6 metabase): these tests read its text. It was not executed.
+describe('the IIS script (structure only, not executed)', () => {
+  const iis = scripts.iis;
+  const lines = iis.split('\n');
+
+  it('stops on every error and exits 1 from its catch block, never with a reboot code', () => {
+    expect(lines).toContain("$ErrorActionPreference = 'Stop'");
+    const catchAt = lines.findIndex((l) => l.startsWith('} catch {'));
+    expect(catchAt).toBeGreaterThan(0);
+    expect(lines.slice(catchAt)).toContain('  exit 1');
+    expect(iis).not.toMatch(/exit\s+(3010|194)\b/);
+    expect(lines.filter((l) => /^try \{$/.test(l))).toHaveLength(1);
+  });
+
+  it('reads its parameters from $env:SSM_… and checks them with the contract patterns', () => {
+    expect(iis).toContain(`$ArnPattern = '${DOCUMENT_PARAMETERS.SecretArn.allowedPattern}'`);
+    expect(iis).toContain(`$VersionPattern = '${DOCUMENT_PARAMETERS.VersionId.allowedPattern}'`);
+    expect(iis).toContain('$env:SSM_SecretArn -cnotmatch $ArnPattern');
+    expect(iis).toContain('$env:SSM_VersionId -cnotmatch $VersionPattern');
+    expect(iis.match(/\{\{/g)).toHaveLength(4); // the four fallback lines only
+  });
+
+  it('fetches by version id and writes only RouteUserName/RoutePassword through WMI', () => {
+    expect(iis).toContain('Get-SECSecretValue @byVersion');
+    expect(iis).toContain("$byVersion.VersionId = $VersionId; $cliSelector = @('--version-id', $VersionId)");
+    expect(iis).toContain("-Namespace 'root/MicrosoftIISv2' -Class IIsSmtpServerSetting");
+    const assigned = [...iis.matchAll(/\$(?:setting|check)\.(\w+) = /g)].map((m) => m[1]);
+    expect(new Set(assigned)).toEqual(new Set(['RouteUserName', 'RoutePassword']));
+    expect(iis).not.toMatch(/IIS:\/\/LOCALHOST\/SMTPSVC\/1\b/);
+    expect(iis).toContain('[ADSI]"IIS://LOCALHOST/SMTPSVC/$Number"');
+  });
+
+  it('checks the smart host before changing anything and restores the previous values on failure', () => {
+    expect(iis.indexOf('$_.SmartHost -eq $endpoint')).toBeLessThan(iis.indexOf('$setting.RoutePassword = $pass'));
+    const catchBlock = iis.slice(iis.indexOf('} catch {\n  [Console]::Error'));
+    expect(catchBlock).toContain('Restore-Previous');
+    expect(catchBlock).toContain(`status=failed mta=iis rollback=$rollback`);
+  });
+
+  it('never writes a secret variable to the output', () => {
+    const outputs = lines.filter((l) => /Write-(Output|Host)|\[Console\]::/.test(l));
+    expect(outputs.length).toBeGreaterThan(0);
+    for (const line of outputs) expect(line).not.toMatch(/\$(pass|secret|secretString|authSecret|previousPass)\b/i);
+    expect(iis).not.toMatch(/Write-Host/);
+  });
+});
