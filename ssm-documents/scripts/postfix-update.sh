@@ -42,11 +42,16 @@ result() {
   result_printed='yes'
 }
 
+# Moves a rollback link back over a live file; if the live file was never replaced, both are one inode.
+put_back() {
+  if [ "$1" -ef "$2" ]; then rm -f "$1"; else mv -f "$1" "$2"; fi
+}
+
 # Puts the previous map pair back (hard links kept for the run) and reloads. Returns non-zero if that fails.
 restore_previous() {
   local ok=0
-  if [ "$had_index" = yes ]; then mv -f "$rollback_index" "$index_path" || ok=1; elif [ -n "$index_path" ]; then rm -f "$index_path" || ok=1; fi
-  if [ "$had_src" = yes ]; then mv -f "$rollback_src" "$map_path" || ok=1; else rm -f "$map_path" || ok=1; fi
+  if [ "$had_index" = yes ]; then put_back "$rollback_index" "$index_path" || ok=1; elif [ -n "$index_path" ]; then rm -f "$index_path" || ok=1; fi
+  if [ "$had_src" = yes ]; then put_back "$rollback_src" "$map_path" || ok=1; else rm -f "$map_path" || ok=1; fi
   if [ "$ok" -ne 0 ]; then return 1; fi
   if [ "$postfix_running" = yes ]; then postfix reload >/dev/null 2>&1 || ok=1; fi
   swapped='no'
@@ -83,12 +88,14 @@ on_exit() {
   local code=$?
   trap - EXIT
   if [ "$result_printed" = no ]; then
-    # An unexpected command failure under set -e: still restore and report.
-    printf 'error: unexpected failure (exit %s) before the update completed\n' "$code" >&2
-    fail unexpected 'see the message above'
+    # An unexpected command failure under set -e: still restore and report. failed_at holds the command's text
+    # as written in this script (unexpanded), never the values of its variables.
+    fail unexpected "unexpected failure (exit $code) at ${failed_at:-an unknown line} before the update completed"
   fi
   cleanup
 }
+failed_at=''
+trap 'failed_at="line $LINENO: $BASH_COMMAND"' ERR
 trap on_exit EXIT
 
 # --- 1. Postfix present, parameters valid -------------------------------------------------------------------

@@ -50,12 +50,14 @@ describeWithPostfix('Postfix step of the document (hash map, real Postfix)', () 
     const NEW = newCredential();
     s.relay.accepted = [OLD, NEW]; // SES accepts both keys while the rotation runs.
     const versionId = s.storeVersion(NEW);
+    const attempts = s.relay.authAttempts.length;
 
     // Act
     const run = await s.runStep(versionId);
 
     // Assess
     expect(run.stderr).toBe('');
+    expect(s.relay.authAttempts.slice(attempts, attempts + 1)).toEqual([{ user: NEW.user, ok: true }]);
     expect(run.code).toBe(0);
     expect(run.resultLine).toBe(
       `${RESULT_MARKER} status=updated mta=postfix key=${maskKeyId(NEW.user)} relayhost=${s.postfix.relayhost} ` +
@@ -153,6 +155,36 @@ describeWithPostfix('Postfix step of the document (hash map, real Postfix)', () 
     expect(mapFiles().sort()).toEqual(['sasl_passwd', 'sasl_passwd.db']);
     s.relay.accepted = [OLD];
     expect(await s.deliver('after rolled back rotation')).toBe(OLD.user);
+    expectNoSecretIn(run, s.secretsUsed);
+  });
+
+  it('restores the previous pair when the swap fails half-way (an unexpected error)', async () => {
+    // Prepare: an mv whose second call (renaming the new source over the old) fails.
+    const text = resetHost();
+    const NEW = newCredential();
+    s.relay.accepted = [OLD, NEW];
+    const versionId = s.storeVersion(NEW);
+    const wrapperDir = join(s.postfix.dir, 'failing-mv');
+    mkdirSync(wrapperDir, { recursive: true });
+    const count = join(wrapperDir, 'count');
+    writeFileSync(
+      join(wrapperDir, 'mv'),
+      `#!/bin/sh\necho x >> '${count}'\n[ "$(wc -l < '${count}')" -eq 2 ] && exit 1\nexec /usr/bin/mv "$@"\n`,
+    );
+    chmodSync(join(wrapperDir, 'mv'), 0o755);
+
+    // Act
+    const run = await s.runStep(versionId, { pathPrefix: [wrapperDir] });
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/unexpected failure \(exit 1\) at line \d+: mv -f "\$tmp_src" "\$map_path" before/);
+    expect(run.resultLine).toBe(
+      `${RESULT_MARKER} status=failed mta=postfix reason=unexpected rollback=done key=${maskKeyId(NEW.user)}`,
+    );
+    expect(readFileSync(s.postfix.mapPath, 'utf8')).toBe(text);
+    expect(s.postfix.lookup()).toBe(`${OLD.user}:${OLD.pass}`);
+    expect(mapFiles().sort()).toEqual(['sasl_passwd', 'sasl_passwd.db']);
     expectNoSecretIn(run, s.secretsUsed);
   });
 
