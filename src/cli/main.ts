@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { SesSmtpRotationError } from '../core/errors';
 import { EXIT, UsageError, type Command } from './command';
 import { deriveCommand } from './commands/derive';
+import { demoCommand } from './commands/demo';
 import { lintDocumentCommand } from './commands/lint-document';
 import { println, processIo, type Io } from './io';
 
 /** Every sub-command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [deriveCommand, lintDocumentCommand];
+export const COMMANDS: readonly Command[] = [deriveCommand, lintDocumentCommand, demoCommand];
 
 function toolHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

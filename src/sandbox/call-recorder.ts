@@ -35,6 +35,7 @@ export class CallRecorder {
   readonly calls: RecordedCall[] = [];
   private fault?: Fault;
   private crashListeners: (() => void)[] = [];
+  private servedListeners: ((call: RecordedCall, output: unknown) => void)[] = [];
   /** True once a crash fault fired (the invocation in flight is dead). */
   crashed = false;
 
@@ -47,6 +48,11 @@ export class CallRecorder {
   /** Calls `listener` when a crash fault fires. */
   onCrash(listener: () => void): void {
     this.crashListeners.push(listener);
+  }
+
+  /** Calls `listener` with every call's output once served (progress displays, benchmarks). */
+  onServed(listener: (call: RecordedCall, output: unknown) => void): void {
+    this.servedListeners.push(listener);
   }
 
   /** Counts of calls per `service:operation`. */
@@ -70,6 +76,7 @@ export class CallRecorder {
         : undefined;
     if (fault?.when === 'before') return this.trip(fault, operation);
     const output = await handler();
+    for (const listener of this.servedListeners) listener(this.calls[index] as RecordedCall, output);
     if (fault?.when === 'after') return this.trip(fault, operation);
     return output;
   }

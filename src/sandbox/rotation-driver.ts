@@ -33,6 +33,10 @@ export interface DriverOptions {
   readonly onInvocation?: (outcome: InvocationOutcome) => void;
   /** Called before every attempt after the first (lets a test or the demo "fix a host"). */
   readonly beforeRetry?: (attempt: number) => void;
+  /** Called before every invocation (lets the demo plan a crash inside one step). */
+  readonly beforeInvocation?: (step: Step, attempt: number) => void;
+  /** Returns true to lose an invocation entirely, as if its container died before doing anything. */
+  readonly loseInvocation?: (step: Step, attempt: number) => boolean;
 }
 
 /**
@@ -74,7 +78,10 @@ export async function continueRotation(
     }
     let failed = false;
     for (const step of STEPS) {
-      const outcome = await invoke(account, handler, step, token, timeoutMs, attempt);
+      options.beforeInvocation?.(step, attempt);
+      const outcome = options.loseInvocation?.(step, attempt)
+        ? { attempt, step, result: 'crashed' as const }
+        : await invoke(account, handler, step, token, timeoutMs, attempt);
       invocations.push(outcome);
       options.onInvocation?.(outcome);
       if (outcome.result === 'crashed') handler = newHandler();

@@ -1,4 +1,4 @@
-import { rootCertificates, type ConnectionOptions } from 'node:tls';
+import { createSecureContext, rootCertificates, type ConnectionOptions, type SecureContext } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { TlsMode } from '../core/endpoint';
 import type { ProbeTimeouts } from './settings';
@@ -74,6 +74,17 @@ function tlsOptions(settings: AttemptSettings): ConnectionOptions {
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',
     ...(settings.servername !== undefined && { servername: settings.servername }),
-    ...(settings.extraCaPem !== undefined && { ca: [...rootCertificates, settings.extraCaPem] }),
+    ...(settings.extraCaPem !== undefined && { secureContext: contextTrusting(settings.extraCaPem) }),
   };
+}
+
+// Building a context parses every public root certificate (~100 ms): do it once per extra CA, not per attempt.
+const contexts = new Map<string, SecureContext>();
+function contextTrusting(extraCaPem: string): SecureContext {
+  let context = contexts.get(extraCaPem);
+  if (!context) {
+    context = createSecureContext({ ca: [...rootCertificates, extraCaPem], minVersion: 'TLSv1.2' });
+    contexts.set(extraCaPem, context);
+  }
+  return context;
 }

@@ -1,0 +1,301 @@
+import { Deadline, systemClock } from '../core/clock';
+import { maskKeyId } from '../core/mask';
+import type { SmtpCredential } from '../core/secret';
+import type { Step } from '../rotation/event';
+import type { SmtpProbe } from '../rotation/ports';
+import { createSmtpProbe } from '../smtp';
+import { SandboxAccount } from './account';
+import { continueRotation, runRotation, type DriverOptions, type RotationRun } from './rotation-driver';
+import { SesLikeSmtpEndpoint } from './smtp-endpoint';
+import { createTlsAuthority } from './tls-authority';
+
+/** Options of one demo run. */
+export interface DemoOptions {
+  readonly hosts?: number;
+  /** 1-based index of a host whose document fails on the first attempts (then it is "fixed"). */
+  readonly failHost?: number;
+  /** The step in which the Lambda dies once. */
+  readonly crashAt?: Step;
+  /** Receives one human-readable line per event (omitted for --json). */
+  readonly print?: (line: string) => void;
+}
+
+/** What the demo proved at the end. */
+export interface DemoProof {
+  readonly hostsAuthenticated: number;
+  readonly hosts: number;
+  readonly oldPasswordRejected: boolean;
+  readonly keysOnUser: number;
+}
+
+/** The demo's result (also its --json output). */
+export interface DemoReport {
+  readonly hosts: number;
+  readonly platforms: Record<string, number>;
+  readonly endpoint: string;
+  readonly runs: readonly { token: string; succeeded: boolean; attempts: number; errors: string[] }[];
+  readonly failedHost?: string;
+  readonly crashAt?: Step;
+  readonly audit?: string;
+  readonly proof: DemoProof;
+  readonly apiCalls: number;
+  readonly virtualSeconds: number;
+  readonly ok: boolean;
+}
+
+/** The Lambda dies right after the most consequential call of each step (setSecret makes none: lost whole). */
+const CRASH_POINTS: Record<Exclude<Step, 'setSecret'>, string> = {
+  createSecret: 'CreateAccessKey',
+  testSecret: 'GetSecretValue',
+  finishSecret: 'UpdateSecretVersionStage',
+};
+
+/**
+ * Runs a whole rotation offline: a sandbox account (stateful fakes of Secrets Manager, IAM and SSM), a fleet of
+ * simulated relays (mixed Linux and Windows) that fetch the secret by version id and authenticate over real SMTP,
+ * and a local SES-like SMTP endpoint (STARTTLS with a CA made for this run; it accepts exactly the SigV4 passwords
+ * of the user's active keys). The real handler runs the four steps as Secrets Manager would. Leaves nothing behind.
+ */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
+  const print = options.print ?? (() => undefined);
+  const hostCount = options.hosts ?? 24;
+  const ca = createTlsAuthority('ses-smtp-rotation demo CA');
+  let iamRef: SandboxAccount['iam'] | undefined;
+  const ses = new SesLikeSmtpEndpoint({
+    certificate: ca.issueServerCertificate(['127.0.0.1']),
+    name: 'email-smtp.demo.local',
+    authenticate: (username, password) =>
+      iamRef?.authenticateSmtp(username, password, 'eu-west-1') ? 'accept' : 'reject',
+  });
+  const port = await ses.start();
+  // Fast retries: the sandbox accepts a new key at once, a rejection here is final.
+  const probe = createSmtpProbe({
+    clock: systemClock,
+    extraCaPem: ca.caCertPem,
+    backoff: { initialDelayMs: 10, maxDelayMs: 20 },
+  });
+  const account = new SandboxAccount({
+    hosts: hostCount,
+    platforms: 'mixed',
+    initialSecret: 'settings',
+    endpoint: '127.0.0.1',
+    port,
+    hostDurationMs: 20_000,
+  });
+  iamRef = account.iam;
+  try {
+    return await rotateAndProve(account, ses, probe, hostCount, options, print);
+  } finally {
+    account.restore();
+    await ses.stop();
+  }
+}
+
+async function rotateAndProve(
+  account: SandboxAccount,
+  ses: SesLikeSmtpEndpoint,
+  probe: SmtpProbe,
+  hostCount: number,
+  options: DemoOptions,
+  print: (line: string) => void,
+): Promise<DemoReport> {
+  const platforms = countBy(account.hosts.map((h) => h.platform));
+  const consoleKey = account.iam.keys(account.userName)[0];
+  const oldCredential = account.installed.get(account.hosts[0]?.instanceId ?? '');
+  print(
+    `Sandbox: SES user ${account.userName} with one console-made key ${maskKeyId(consoleKey?.id ?? '')} on every host.`,
+  );
+  print(
+    `Fleet: ${hostCount} relays (${Object.entries(platforms)
+      .map(([p, n]) => `${n} ${p}`)
+      .join(', ')}), tag Role=smtp-relay.`,
+  );
+  print(`SES-like SMTP endpoint on 127.0.0.1:${account.port} (STARTTLS, certificate from a CA made for this run).`);
+  print('');
+
+  const failing = options.failHost !== undefined ? account.hosts[options.failHost - 1] : undefined;
+  if (options.failHost !== undefined && !failing)
+    throw new RangeError(`--fail-host must be between 1 and ${hostCount}`);
+  if (failing)
+    failing.behaviour = { kind: 'fail', output: 'ses-smtp-rotation-result status=failed reason=relayhost-mismatch' };
+
+  wireProgress(account, print);
+  const driver: DriverOptions = {
+    maxAttempts: failing ? 2 : 4,
+    handler: { probe, log: narratingLog(account, print) },
+    onInvocation: (o) =>
+      print(
+        `  ${o.result === 'ok' ? '✓' : o.result === 'crashed' ? '✗ crashed' : '✗ failed'} ${o.step} (attempt ${o.attempt})${o.error ? `: ${o.error.message}` : ''}`,
+      ),
+    ...crashPlan(account, options.crashAt, print),
+  };
+  const runs: RotationRun[] = [];
+  print(
+    'Rotation 1: Secrets Manager calls the rotation Lambda (createSecret → setSecret → testSecret → finishSecret).',
+  );
+  runs.push(await runRotation(account, driver));
+  if (failing && !runs[0]?.succeeded) {
+    const current = account.secrets.versionWithStage('AWSCURRENT');
+    print('');
+    print(
+      `The push failed on ${failing.instanceId}: nothing was promoted (AWSCURRENT is still ${current ?? 'the settings-only version'}),`,
+    );
+    print(
+      `the old key ${maskKeyId(consoleKey?.id ?? '')} is still active, and every relay can still send: ${await provenHosts(account, probe)}/${hostCount}.`,
+    );
+    print(`An operator fixes ${failing.instanceId}; Secrets Manager retries the same rotation.`);
+    failing.behaviour = { kind: 'run' };
+    print('');
+    runs.push(await continueRotation(account, runs[0]!.token, { ...driver, ...crashPlan(account, undefined, print) }));
+  }
+
+  const proof = await prove(account, probe, oldCredential, hostCount);
+  const audit =
+    account.notifications.at(-1)?.message.split('\n\n')[0] === undefined
+      ? undefined
+      : account.notifications.at(-1)?.message;
+  print('');
+  print('Audit trail (the notification an operator receives):');
+  for (const line of (audit ?? '(no notification: the rotation did not complete)').split('\n').slice(0, 10))
+    print(`  ${line}`);
+  print('');
+  print(`Proof: ${proof.hostsAuthenticated}/${proof.hosts} relays authenticate with the new credential over SMTP;`);
+  print(
+    `       the old password is ${proof.oldPasswordRejected ? 'rejected (535)' : 'STILL ACCEPTED'}; the user has ${proof.keysOnUser} key${proof.keysOnUser === 1 ? '' : 's'}.`,
+  );
+  const ok =
+    runs.at(-1)?.succeeded === true &&
+    proof.hostsAuthenticated === hostCount &&
+    proof.oldPasswordRejected &&
+    proof.keysOnUser === 1;
+  print(
+    `SMTP AUTH attempts seen by the endpoint: ${ses.authAttemptCount}. AWS API calls made by the Lambda: ${account.recorder.calls.length}.`,
+  );
+  return {
+    hosts: hostCount,
+    platforms,
+    endpoint: `127.0.0.1:${account.port}`,
+    runs: runs.map((r) => ({
+      token: r.token,
+      succeeded: r.succeeded,
+      attempts: r.attempts,
+      errors: r.invocations.flatMap((i) =>
+        i.error ? [i.error.message] : i.result === 'crashed' ? [`${i.step}: the Lambda died (simulated)`] : [],
+      ),
+    })),
+    ...(failing ? { failedHost: failing.instanceId } : {}),
+    ...(options.crashAt ? { crashAt: options.crashAt } : {}),
+    ...(audit ? { audit } : {}),
+    proof,
+    apiCalls: account.recorder.calls.length,
+    virtualSeconds: Math.round((account.clock.now() - Date.UTC(2025, 0, 1)) / 1000),
+    ok,
+  };
+}
+
+async function prove(
+  account: SandboxAccount,
+  probe: SmtpProbe,
+  old: SmtpCredential | undefined,
+  hosts: number,
+): Promise<DemoProof> {
+  const hostsAuthenticated = await provenHosts(account, probe);
+  const oldPasswordRejected = old === undefined ? true : !(await authenticates(probe, old));
+  return { hostsAuthenticated, hosts, oldPasswordRejected, keysOnUser: account.iam.keys(account.userName).length };
+}
+
+/** How many relays' installed credentials authenticate over real SMTP right now (64 connections at a time). */
+async function provenHosts(account: SandboxAccount, probe: SmtpProbe): Promise<number> {
+  const queue = account.hosts.map((h) => account.installed.get(h.instanceId));
+  let ok = 0;
+  const worker = async () => {
+    for (let credential = queue.pop(); queue.length > 0 || credential; credential = queue.pop()) {
+      if (credential && (await authenticates(probe, credential))) ok += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(64, queue.length) }, worker));
+  return ok;
+}
+
+async function authenticates(probe: SmtpProbe, c: SmtpCredential): Promise<boolean> {
+  try {
+    // A short window: the sandbox needs no propagation time, so a 535 is final.
+    await probe.authenticate(
+      { host: c.endpoint, port: c.port, region: c.region, username: c.username, password: c.password },
+      Deadline.after(systemClock, 0),
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function crashPlan(
+  account: SandboxAccount,
+  crashAt: Step | undefined,
+  print: (line: string) => void,
+): Partial<DriverOptions> {
+  if (crashAt === undefined) return {};
+  let done = false;
+  if (crashAt === 'setSecret') {
+    return {
+      loseInvocation: (step) => {
+        if (done || step !== 'setSecret') return false;
+        done = true;
+        print('  ⚡ the Lambda container dies during setSecret');
+        return true;
+      },
+    };
+  }
+  return {
+    beforeInvocation: (step) => {
+      if (done || step !== crashAt) return;
+      done = true;
+      const operation = CRASH_POINTS[crashAt];
+      print(`  ⚡ the Lambda will die right after ${operation} in ${crashAt}`);
+      account.recorder.plan({ operation, when: 'after', kind: 'crash' });
+    },
+  };
+}
+
+/** Prints host progress from the ListCommands counts the fleet reads (one line per change). */
+function wireProgress(account: SandboxAccount, print: (line: string) => void): void {
+  let last = '';
+  account.recorder.onServed((call, output) => {
+    if (call.operation !== 'ListCommands' || !(call.input as { CommandId?: string }).CommandId) return;
+    const command = (
+      output as { Commands?: { TargetCount?: number; CompletedCount?: number; ErrorCount?: number; Status?: string }[] }
+    ).Commands?.[0];
+    if (!command) return;
+    const done = command.CompletedCount ?? 0;
+    const total = command.TargetCount ?? 0;
+    // One line per quarter of the fleet (and on any error or status change), not one per poll.
+    const bucket = `${command.Status}/${total === 0 ? 0 : Math.floor((4 * done) / total)}/${command.ErrorCount ?? 0}`;
+    if (bucket === last) return;
+    last = bucket;
+    print(
+      `      hosts ${done}/${total} done (${command.Status}${command.ErrorCount ? `, ${command.ErrorCount} failed` : ''})`,
+    );
+  });
+}
+
+/** Captures the handler's log lines for the account and prints the notable ones. */
+function narratingLog(account: SandboxAccount, print: (line: string) => void) {
+  const capture = account.log();
+  const notable = /minted|stored|authenticates|fleet push sent|confirmed|promoted|retired|deleted|resumes|already/;
+  const show = (level: 'info' | 'warn' | 'error') => (message: string, attributes?: Record<string, unknown>) => {
+    capture[level](message, attributes);
+    if (level === 'info' && !notable.test(message)) return;
+    const facts = ['keyId', 'commandId', 'hostsUpdated', 'attempts', 'reason']
+      .filter((k) => attributes?.[k] !== undefined)
+      .map((k) => `${k}=${String(attributes?.[k])}`);
+    print(`      ${message}${facts.length ? ` (${facts.join(', ')})` : ''}`);
+  };
+  return { info: show('info'), warn: show('warn'), error: () => undefined };
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}
