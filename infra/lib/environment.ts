@@ -99,8 +99,10 @@ function validateWithLambdaLoader(env: Record<string, string>): void {
     loadConfig(concrete);
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    const variable = Object.keys(PROP_OF_VARIABLE).find((name) => error.message.includes(name));
-    throw variable ? propError(PROP_OF_VARIABLE[variable]!, `is invalid (${error.message})`) : error;
+    // The loader's messages start with the variable they are about.
+    const variable = /^environment variable ([A-Z_]+)/.exec(error.message)?.[1];
+    const prop = variable === undefined ? undefined : PROP_OF_VARIABLE[variable];
+    throw prop ? propError(prop, `is invalid (${error.message})`) : error;
   }
 }
 

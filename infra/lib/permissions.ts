@@ -44,7 +44,7 @@ export class RotationPermissions extends Construct {
       ],
     });
     Validations.of(status).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
         'ssm:ListCommands, ssm:ListCommandInvocations and ssm:GetCommandInvocation support no resource-level ' +
         'permissions; they only read command status, never parameters beyond the secret ARN and version id.',
@@ -53,7 +53,7 @@ export class RotationPermissions extends Construct {
 
     for (const arn of taggedNodeArns(stack, input)) {
       Validations.of(main).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${nagFindingResource(stack, arn)}]`,
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagFindingResource(stack, arn)}]`,
         reason:
           'ssm:SendCommand must name the target nodes; the push targets them by tag, so the node ARNs are ' +
           'wildcards narrowed by ssm:resourceTag conditions on exactly the fleet tags (EC2 and hybrid nodes).',
@@ -79,7 +79,7 @@ export class RotationPermissions extends Construct {
         ],
       });
       Validations.of(vpcAccess).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
         reason:
           'Lambda manages the network interfaces of a VPC function with these actions; Lambda validates them ' +
           'against "*" (same statement as the AWSLambdaVPCAccessExecutionRole managed policy, inlined).',

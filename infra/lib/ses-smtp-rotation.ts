@@ -196,7 +196,7 @@ export class SesSmtpRotation extends Construct {
     // Lambda checks the VPC permissions at creation; the role must hold its policies first.
     this.function.node.addDependency(...permissions.policies);
     Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
+      id: 'AwsSolutions::AwsSolutions-L1',
       reason: 'nodejs22.x is the runtime this function is built (esbuild target node22) and tested for.',
     });
 
