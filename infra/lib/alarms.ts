@@ -33,7 +33,9 @@ export class RotationAlarms extends Construct {
         detailType: ['AWS Service Event via CloudTrail'],
         detail: {
           eventSource: ['secretsmanager.amazonaws.com'],
-          eventName: ['RotationFailed'],
+          // TestRotationFailed: the test-only run of rotateImmediately=false; RotationAbandoned: listed by some
+          // sources. The secret ARN is in additionalEventData.SecretId, as in RotationSucceeded events.
+          eventName: ['RotationFailed', 'RotationAbandoned', 'TestRotationFailed'],
           additionalEventData: { SecretId: [props.secretArn] },
         },
       },

@@ -164,7 +164,7 @@ describe('SesSmtpRotation', () => {
     });
   });
 
-  it('routes this secret RotationFailed service event to the topic', () => {
+  it('routes the rotation-failure service events of this secret to the topic', () => {
     // Prepare / Act / Assess
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
@@ -172,7 +172,7 @@ describe('SesSmtpRotation', () => {
         'detail-type': ['AWS Service Event via CloudTrail'],
         detail: {
           eventSource: ['secretsmanager.amazonaws.com'],
-          eventName: ['RotationFailed'],
+          eventName: ['RotationFailed', 'RotationAbandoned', 'TestRotationFailed'],
           additionalEventData: { SecretId: [{ Ref: Match.stringLikeRegexp('Secret') }] },
         },
       },
