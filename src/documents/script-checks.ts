@@ -69,12 +69,13 @@ export function checkScript(kind: ScriptKind, lines: readonly ScriptLine[], step
     });
   }
   if (kind === 'powershell') {
+    const lastCatch = all.search(/\bcatch\s*(\[[^\]]*\]\s*)?\{(?![\s\S]*\bcatch\s*(\[[^\]]*\]\s*)?\{)/i);
     const missing = [
-      [/\$ErrorActionPreference\s*=\s*['"]Stop['"]/i, "$ErrorActionPreference = 'Stop'"],
-      [/\bcatch\b/i, 'a try/catch'],
-      [/\bexit\s+1\b/, 'exit 1 in the catch block'],
+      [/\$ErrorActionPreference\s*=\s*['"]Stop['"]/i.test(all), "$ErrorActionPreference = 'Stop'"],
+      [lastCatch >= 0, 'a try/catch'],
+      [lastCatch >= 0 && /\bexit\s+1\b/.test(all.slice(lastCatch)), 'exit 1 in the catch block'],
     ]
-      .filter(([re]) => !(re as RegExp).test(all))
+      .filter(([present]) => !present)
       .map(([, what]) => what as string);
     if (missing.length > 0) {
       problems.push({

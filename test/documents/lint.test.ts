@@ -114,6 +114,12 @@ describe('lintDocumentText', () => {
       'exit-on-error',
       () => lineOf('"runCommand"', '"aws:runPowerShellScript"'),
     ],
+    [
+      'a catch block that exits 0',
+      () => mutate('"  exit 1"', '"  exit 0"', 'status=failed mta=iis'),
+      'exit-on-error',
+      () => lineOf('"runCommand"', '"aws:runPowerShellScript"'),
+    ],
     ['exit 3010', () => mutate('"  exit 1"', '"  exit 3010"', 'status=failed mta=iis'), 'no-reboot-exit'],
     [
       'a shell step on Windows',
