@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real protocol peers the tests use (Debian packages): a Postfix the SSM document tests run as
 # throw-away instances. Non-interactive (CI has no stdin), idempotent, and quick when everything is present.
-# openssl: the document's relay AUTH test. Never configures the machine's own Postfix: "No configuration" leaves /etc/postfix/main.cf absent, and the tests
-# run their own instances from temporary config directories.
+# openssl serves the document's relay AUTH test. Never configures the machine's own Postfix: "No configuration"
+# leaves /etc/postfix/main.cf absent, and the tests run their own instances from temporary config directories.
 set -euo pipefail
 
 packages=(postfix libsasl2-modules ca-certificates openssl util-linux)
