@@ -5,10 +5,11 @@ import { EXIT, UsageError, type Command } from './command';
 import { deriveCommand } from './commands/derive';
 import { demoCommand } from './commands/demo';
 import { lintDocumentCommand } from './commands/lint-document';
+import { rotateCommand } from './commands/rotate';
 import { println, processIo, type Io } from './io';
 
 /** Every sub-command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [deriveCommand, lintDocumentCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [deriveCommand, lintDocumentCommand, demoCommand, rotateCommand];
 
 function toolHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

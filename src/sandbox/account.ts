@@ -1,5 +1,8 @@
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   CancelCommandCommand,
+  DescribeDocumentCommand,
+  DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
   ListCommandInvocationsCommand,
   ListCommandsCommand,
@@ -15,8 +18,10 @@ import type { SmtpProbe } from '../rotation/ports';
 import { CallRecorder } from './call-recorder';
 import { makeHosts, type FakeHost, type HostRunner, type MakeHostsOptions } from './fake-fleet-hosts';
 import { FakeIam } from './fake-iam';
+import { FakeLambda } from './fake-lambda';
 import { FakeSecretsManager } from './fake-secrets-manager';
 import { FakeSsm } from './fake-ssm';
+import { FakeSsmInventory } from './fake-ssm-inventory';
 import { DEFAULT_FAKE_DOCUMENT } from './fake-ssm-validation';
 import { SandboxSesProbe } from './sandbox-probe';
 import { VirtualClock } from './virtual-clock';
@@ -69,6 +74,10 @@ export class SandboxAccount {
   readonly secrets: FakeSecretsManager;
   readonly iam: FakeIam;
   readonly ssm: FakeSsm;
+  /** SSM inventory (DescribeInstanceInformation, DescribeDocument) over {@link hosts}, for `preflight`. */
+  readonly inventory: FakeSsmInventory;
+  /** The rotation function's configuration (GetFunctionConfiguration), for `status` and `preflight`. */
+  readonly lambda: FakeLambda;
   readonly hosts: FakeHost[];
   /** What each host has configured, by instance id. */
   readonly installed = new Map<string, HostCredential>();
@@ -81,7 +90,7 @@ export class SandboxAccount {
   readonly endpoint: string;
   readonly port: number;
   /** The aws-sdk-client-mock stubs, for aws-sdk-client-mock-jest matchers in tests. */
-  readonly mocks: Record<'secretsManager' | 'iam' | 'sns' | 'ssm', ReturnType<typeof wireIam>>;
+  readonly mocks: Record<'secretsManager' | 'iam' | 'sns' | 'ssm' | 'lambda', ReturnType<typeof wireIam>>;
 
   constructor(options: SandboxOptions = {}) {
     this.region = options.region ?? 'eu-west-1';
@@ -106,6 +115,8 @@ export class SandboxAccount {
       ...(options.hostDurationMs !== undefined ? { durationMs: options.hostDurationMs } : {}),
     });
     this.ssm = new FakeSsm({ clock: this.clock, hosts: this.hosts, runOnHost: this.hostAgent() });
+    this.inventory = new FakeSsmInventory(() => this.hosts);
+    this.lambda = new FakeLambda(this.secrets.rotationLambdaArn ?? '', () => this.env());
     if (options.adoptConsoleKey ?? true) this.adoptConsoleKey();
     this.secrets.onUpdateVersionStage((input) => {
       if (input.VersionStage === 'AWSCURRENT' && input.MoveToVersionId) this.checkHostsHold(input.MoveToVersionId);
@@ -120,6 +131,15 @@ export class SandboxAccount {
         [ListCommandInvocationsCommand, 'ListCommandInvocations', (i) => this.ssm.listCommandInvocations(i)],
         [GetCommandInvocationCommand, 'GetCommandInvocation', (i) => this.ssm.getCommandInvocation(i)],
         [CancelCommandCommand, 'CancelCommand', (i) => this.ssm.cancelCommand(i)],
+        [
+          DescribeInstanceInformationCommand,
+          'DescribeInstanceInformation',
+          (i) => this.inventory.describeInstanceInformation(i),
+        ],
+        [DescribeDocumentCommand, 'DescribeDocument', (i) => this.inventory.describeDocument(i)],
+      ]),
+      lambda: routeClient(LambdaClient, 'Lambda', this.recorder, [
+        [GetFunctionConfigurationCommand, 'GetFunctionConfiguration', (i) => this.lambda.getFunctionConfiguration(i)],
       ]),
     };
   }

@@ -1,0 +1,118 @@
+/**
+ * Follows one rotation from the outside, as `rotate --wait` does: polls what Secrets Manager, SSM and IAM show and
+ * reports each step once it is reached — created (the pending value is stored), pushing (the SSM command for the
+ * version exists; hosts done x/N), promoted (AWSCURRENT moved), retired (the user is down to one key: complete).
+ * A push that settled with failed hosts ends the watch with the hosts named.
+ */
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { AccessKeys } from '../aws/access-keys';
+import type { Clock } from '../core/clock';
+import { maskKeyId } from '../core/mask';
+import { when } from './format';
+import { failedHostLines, findPushCommand, progressPhrase, viewPush, type PushView } from './push-state';
+import { readSecretState, readVersionContent, userOf } from './secret-state';
+
+/** The steps a watched rotation reaches, in order. */
+export type WatchStep = 'created' | 'pushing' | 'promoted' | 'retired';
+
+/** How a watch ended. */
+export type WatchOutcome = 'complete' | 'push-failed' | 'timeout';
+
+/** What the watch saw. */
+export interface WatchResult {
+  readonly outcome: WatchOutcome;
+  readonly steps: readonly { step: WatchStep; at: string }[];
+  readonly push?: PushView;
+  readonly problems: readonly string[];
+}
+
+/** What to watch and with what. */
+export interface WatchRequest {
+  readonly secrets: SecretsManagerClient;
+  readonly ssm: SSMClient;
+  readonly iam: IAMClient;
+  readonly clock: Clock;
+  readonly secretArn: string;
+  readonly versionId: string;
+  /** The SSM document the function pushes with (undefined: the push is not followed). */
+  readonly documentName?: string;
+  /** The SES user (undefined: learnt from the pending value). */
+  readonly iamUserName?: string;
+  readonly pollIntervalMs: number;
+  /** Epoch milliseconds after which the watch gives up. */
+  readonly deadline: number;
+  /** Receives one progress line at a time (never a secret). */
+  readonly onProgress: (line: string) => void;
+}
+
+/** Polls until the rotation completes, its push fails, or the deadline passes. */
+export async function watchRotation(request: WatchRequest): Promise<WatchResult> {
+  const { clock, versionId, onProgress } = request;
+  const steps: { step: WatchStep; at: string }[] = [];
+  const reached = (step: WatchStep) => steps.some((s) => s.step === step);
+  const reach = (step: WatchStep, line: string) => {
+    steps.push({ step, at: when(new Date(clock.now())) });
+    onProgress(`${step}: ${line}`);
+  };
+  let userName = request.iamUserName;
+  let push: PushView | undefined;
+  let lastProgress = '';
+  for (;;) {
+    if (!reached('created')) {
+      const content = await readVersionContent(request.secrets, request.secretArn, versionId);
+      if (content.kind === 'credential') {
+        userName ??= userOf(content);
+        reach('created', `the new credential (key ${maskKeyId(content.credential.username)}) is stored as AWSPENDING`);
+      }
+    }
+    if (reached('created') && request.documentName !== undefined && !reached('promoted')) {
+      const command = await findPushCommand(request.ssm, {
+        documentName: request.documentName,
+        versionId,
+        now: clock.now(),
+      });
+      if (command) {
+        push = await viewPush(request.ssm, versionId, command);
+        if (!reached('pushing')) reach('pushing', `SSM command ${push.commandId} sent to the hosts`);
+        const progress = `  ${progressPhrase(push)}`;
+        if (progress !== lastProgress) onProgress(progress);
+        lastProgress = progress;
+        if (push.outcome === 'failed' || push.outcome === 'no-targets') {
+          return { outcome: 'push-failed', steps, push, problems: [...push.problems] };
+        }
+      }
+    }
+    const state = await readSecretState(request.secrets, request.secretArn);
+    if (!reached('promoted') && state.current === versionId) {
+      if (!reached('created')) reach('created', 'the new credential is stored');
+      reach('promoted', `AWSCURRENT moved to version ${versionId}`);
+    }
+    if (reached('promoted') && userName !== undefined) {
+      const keys = await new AccessKeys(request.iam).list(userName);
+      if (keys.length === 1) {
+        reach('retired', `old key retired; ${userName} holds one key (${maskKeyId(keys[0]?.id ?? '')}): complete`);
+        return { outcome: 'complete', steps, ...(push ? { push } : {}), problems: [] };
+      }
+    }
+    if (clock.now() >= request.deadline) {
+      const last = steps.at(-1)?.step ?? 'started';
+      return {
+        outcome: 'timeout',
+        steps,
+        ...(push ? { push } : {}),
+        problems: [`not complete by the timeout (last step reached: ${last})`],
+      };
+    }
+    await clock.sleep(Math.min(request.pollIntervalMs, Math.max(0, request.deadline - clock.now())) || 1);
+  }
+}
+
+/** Lines naming the failed hosts of a push, for the failure report. */
+export function pushFailureLines(push: PushView): string[] {
+  const lines = failedHostLines(push);
+  if (lines.length === 0) lines.push(...push.problems);
+  if (push.firstError) lines.push(`first error: ${push.firstError}`);
+  return lines;
+}

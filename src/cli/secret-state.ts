@@ -1,0 +1,162 @@
+/**
+ * What the operator commands read about a secret and its rotation function: staging labels, rotation settings,
+ * what the AWSCURRENT / AWSPENDING versions hold (never the password: only the key id, region, endpoint, user),
+ * and the function's environment validated with the rotation's own loadConfig.
+ */
+import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  DescribeSecretCommand,
+  ListSecretVersionIdsCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { SecretStore } from '../aws/secret-store';
+import { parseSecretValue, type SmtpCredential } from '../core/secret';
+import { ENV, loadConfig, type RotationConfig } from '../rotation/config';
+
+/** One version of the secret with its labels. */
+export interface VersionInfo {
+  readonly versionId: string;
+  readonly stages: readonly string[];
+  readonly created?: Date;
+}
+
+/** The secret's rotation state. */
+export interface SecretState {
+  readonly arn: string;
+  readonly name: string;
+  readonly rotationEnabled: boolean;
+  readonly rotationLambdaArn?: string;
+  readonly lastRotatedDate?: Date;
+  readonly nextRotationDate?: Date;
+  /** Labelled versions, AWSCURRENT first. */
+  readonly versions: readonly VersionInfo[];
+  readonly current?: string;
+  readonly pending?: string;
+  readonly previous?: string;
+}
+
+/** What one version holds, without its password. */
+export type VersionContent =
+  | { readonly kind: 'no-value' }
+  | { readonly kind: 'empty' | 'settings'; readonly iamUserName?: string }
+  | { readonly kind: 'credential'; readonly credential: Omit<SmtpCredential, 'password'> }
+  | { readonly kind: 'unreadable'; readonly problem: string };
+
+/** A rotation function's configuration as the CLI sees it. */
+export type FunctionState =
+  | { readonly ok: true; readonly arn: string; readonly config: RotationConfig }
+  | { readonly ok: false; readonly arn: string; readonly problem: string; readonly iamUserName?: string };
+
+const ORDER = ['AWSCURRENT', 'AWSPENDING', 'AWSPREVIOUS'];
+
+/** DescribeSecret + ListSecretVersionIds. */
+export async function readSecretState(client: SecretsManagerClient, secretId: string): Promise<SecretState> {
+  const described = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+  const listed = await listVersions(client, secretId);
+  const versions = listed.filter((v) => v.stages.length > 0).sort((a, b) => rank(a.stages) - rank(b.stages));
+  const holder = (stage: string) => versions.find((v) => v.stages.includes(stage))?.versionId;
+  const current = holder('AWSCURRENT');
+  const pending = holder('AWSPENDING');
+  const previous = holder('AWSPREVIOUS');
+  return {
+    arn: described.ARN ?? secretId,
+    name: described.Name ?? secretId,
+    rotationEnabled: described.RotationEnabled === true,
+    ...(described.RotationLambdaARN ? { rotationLambdaArn: described.RotationLambdaARN } : {}),
+    ...(described.LastRotatedDate ? { lastRotatedDate: described.LastRotatedDate } : {}),
+    ...(described.NextRotationDate ? { nextRotationDate: described.NextRotationDate } : {}),
+    versions,
+    ...(current ? { current } : {}),
+    ...(pending ? { pending } : {}),
+    ...(previous ? { previous } : {}),
+  };
+}
+
+async function listVersions(client: SecretsManagerClient, secretId: string): Promise<VersionInfo[]> {
+  const versions: VersionInfo[] = [];
+  let nextToken: string | undefined;
+  do {
+    const out = await client.send(new ListSecretVersionIdsCommand({ SecretId: secretId, NextToken: nextToken }));
+    for (const v of out.Versions ?? []) {
+      if (v.VersionId) {
+        versions.push({
+          versionId: v.VersionId,
+          stages: v.VersionStages ?? [],
+          ...(v.CreatedDate ? { created: v.CreatedDate } : {}),
+        });
+      }
+    }
+    nextToken = out.NextToken;
+  } while (nextToken);
+  return versions;
+}
+
+function rank(stages: readonly string[]): number {
+  const found = ORDER.findIndex((s) => stages.includes(s));
+  return found < 0 ? ORDER.length : found;
+}
+
+/** True when AWSPENDING sits on a version other than AWSCURRENT: Secrets Manager refuses a new rotation. */
+export function rotationUnfinished(state: SecretState): boolean {
+  return state.pending !== undefined && state.pending !== state.current;
+}
+
+/** Reads and parses one version; the password is dropped at once and never leaves this function. */
+export async function readVersionContent(
+  client: SecretsManagerClient,
+  secretArn: string,
+  versionId: string,
+): Promise<VersionContent> {
+  const version = await new SecretStore(client).value(secretArn, { versionId });
+  if (!version) return { kind: 'no-value' };
+  try {
+    const parsed = parseSecretValue(version.secretString);
+    if (parsed.kind === 'credential') {
+      const { password: _dropped, ...credential } = parsed.credential;
+      return { kind: 'credential', credential };
+    }
+    if (parsed.kind === 'settings') {
+      return {
+        kind: 'settings',
+        ...(parsed.settings.iamUserName ? { iamUserName: parsed.settings.iamUserName } : {}),
+      };
+    }
+    return { kind: 'empty' };
+  } catch (error) {
+    // Parse errors name the field, never the value.
+    return { kind: 'unreadable', problem: (error as Error).message };
+  }
+}
+
+/** The IAM user a version names, if any. */
+export function userOf(content: VersionContent | undefined): string | undefined {
+  if (content?.kind === 'credential') return content.credential.iamUserName;
+  if (content?.kind === 'settings' || content?.kind === 'empty') return content.iamUserName;
+  return undefined;
+}
+
+/** GetFunctionConfiguration and loadConfig over its environment. Errors become a problem, not an exception. */
+export async function readFunctionState(lambda: LambdaClient, functionArn: string): Promise<FunctionState> {
+  let env: Record<string, string>;
+  try {
+    const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionArn }));
+    env = out.Environment?.Variables ?? {};
+  } catch (error) {
+    return {
+      ok: false,
+      arn: functionArn,
+      problem: `cannot read the rotation function's configuration (${(error as Error).name}: ${(error as Error).message})`,
+    };
+  }
+  try {
+    return { ok: true, arn: functionArn, config: loadConfig(env) };
+  } catch (error) {
+    const iamUserName = env[ENV.iamUserName];
+    return {
+      ok: false,
+      arn: functionArn,
+      problem: `the rotation function's ${(error as Error).message}`,
+      ...(iamUserName ? { iamUserName } : {}),
+    };
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The SES user's access keys as operators need to see them: masked id, status, age, last use, and which version
+ * of the secret records each one; plus preflight's verdict on them, from the rotation's own reconcile rules.
+ */
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { AccessKeys } from '../aws/access-keys';
+import { maskKeyId } from '../core/mask';
+import { describeKey, reconcileKeys, type ObservedKey } from '../rotation/reconcile';
+
+/** Which labelled version records a key. */
+export type KeyRole = 'AWSCURRENT' | 'AWSPENDING' | 'AWSPREVIOUS' | 'unrecorded';
+
+/** One key as the commands print it. */
+export interface KeyView {
+  /** Masked access key id (AKIA…WXYZ). */
+  readonly keyId: string;
+  readonly status: string;
+  readonly created: string;
+  readonly ageDays: number;
+  /** ISO date, or null when IAM reports no use. */
+  readonly lastUsed: string | null;
+  readonly role: KeyRole;
+}
+
+/** Key ids the secret's labelled versions record. */
+export interface RecordedKeyIds {
+  readonly current?: string;
+  readonly pending?: string;
+  readonly previous?: string;
+}
+
+/** Lists the user's keys with their last use (one GetAccessKeyLastUsed per key: two at most). */
+export async function readUserKeys(iam: IAMClient, userName: string): Promise<ObservedKey[]> {
+  const keys = new AccessKeys(iam);
+  const listed = await keys.list(userName);
+  const observed: ObservedKey[] = [];
+  for (const key of listed) {
+    const lastUsed = await keys.lastUsed(key.id);
+    observed.push({ ...key, ...(lastUsed ? { lastUsed } : {}) });
+  }
+  return observed;
+}
+
+/** The printable view of the keys. */
+export function viewKeys(keys: readonly ObservedKey[], recorded: RecordedKeyIds, now: number): KeyView[] {
+  return keys.map((k) => ({
+    keyId: maskKeyId(k.id),
+    status: k.status,
+    created: k.created.toISOString(),
+    ageDays: Math.floor((now - k.created.getTime()) / 86_400_000),
+    lastUsed: k.lastUsed ? k.lastUsed.toISOString() : null,
+    role: roleOf(k.id, recorded),
+  }));
+}
+
+function roleOf(id: string, recorded: RecordedKeyIds): KeyRole {
+  if (id === recorded.current) return 'AWSCURRENT';
+  if (id === recorded.pending) return 'AWSPENDING';
+  if (id === recorded.previous) return 'AWSPREVIOUS';
+  return 'unrecorded';
+}
+
+/** Preflight's verdict on the keys: undefined when the next rotation can mint safely, else the problem and fix. */
+export function keyProblem(
+  keys: readonly ObservedKey[],
+  recorded: RecordedKeyIds,
+): { problem: string; fix: string } | undefined {
+  const current = recorded.current ? keys.find((k) => k.id === recorded.current) : undefined;
+  if (recorded.current && !current) {
+    return {
+      problem: `AWSCURRENT records key ${maskKeyId(recorded.current)}, which no longer exists on the user`,
+      fix: 'hosts using it fail to authenticate now: run a rotation at once (ses-smtp-rotation rotate --wait)',
+    };
+  }
+  if (current && current.status !== 'Active') {
+    return {
+      problem: `the AWSCURRENT key ${describeKey(current)} is not active`,
+      fix: `reactivate it (aws iam update-access-key --status Active --access-key-id <id> --user-name <user>), then rotate`,
+    };
+  }
+  if (keys.length < 2) return undefined;
+  const pendingKey = keys.find((k) => k.id === recorded.pending);
+  if (pendingKey) {
+    return {
+      problem: `two keys: ${keys.map(describeKey).join(' and ')}; ${maskKeyId(pendingKey.id)} belongs to the unfinished rotation (AWSPENDING)`,
+      fix: 'let that rotation finish (see ses-smtp-rotation status); do not delete the pending key: hosts may hold it',
+    };
+  }
+  const verdict = reconcileKeys(keys, { current: recorded.current, previous: recorded.previous });
+  if (!verdict.ok) return { problem: 'two keys', fix: verdict.problem };
+  const removable = verdict.remove.map((r) => `${maskKeyId(r.key.id)} (${r.reason})`).join(', ');
+  return {
+    problem: `two keys: ${keys.map(describeKey).join(' and ')}`,
+    fix: `safe to delete: ${removable}; the next rotation deletes it itself before minting`,
+  };
+}
