@@ -6,10 +6,17 @@ import { deriveCommand } from './commands/derive';
 import { demoCommand } from './commands/demo';
 import { lintDocumentCommand } from './commands/lint-document';
 import { rotateCommand } from './commands/rotate';
+import { statusCommand } from './commands/status';
 import { println, processIo, type Io } from './io';
 
 /** Every sub-command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [deriveCommand, lintDocumentCommand, demoCommand, rotateCommand];
+export const COMMANDS: readonly Command[] = [
+  deriveCommand,
+  lintDocumentCommand,
+  demoCommand,
+  rotateCommand,
+  statusCommand,
+];
 
 function toolHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

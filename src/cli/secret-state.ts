@@ -81,7 +81,7 @@ async function listVersions(client: SecretsManagerClient, secretId: string): Pro
       if (v.VersionId) {
         versions.push({
           versionId: v.VersionId,
-          stages: v.VersionStages ?? [],
+          stages: [...(v.VersionStages ?? [])].sort((a, b) => rank([a]) - rank([b])),
           ...(v.CreatedDate ? { created: v.CreatedDate } : {}),
         });
       }

@@ -1,0 +1,114 @@
+import { AWS_FLAGS, awsTarget } from '../aws-clients';
+import { EXIT, parseFlags, UsageError, type Command } from '../command';
+import { table, when } from '../format';
+import { println, type Io } from '../io';
+import { failedHostLines, progressPhrase } from '../push-state';
+import { runtimeOf } from '../runtime';
+import { gatherStatus, type StatusReport } from '../status-report';
+
+const HELP = `Usage: ses-smtp-rotation status --secret-id <id> [--json] [--region <region>] [--profile <profile>]
+
+Shows where the SMTP credential rotation of one secret stands:
+  - the staging labels (AWSCURRENT, AWSPENDING, AWSPREVIOUS) and their versions
+  - rotation enabled, the rotation function, last and next rotation dates
+  - the credential in AWSCURRENT (masked key id, user, endpoint; never the password)
+  - the SES user's access keys: masked id, status, age in days, last use, which version records each
+  - the last push to the hosts: the SSM command of the AWSCURRENT version (or of AWSPENDING while a rotation is
+    in progress), hosts done, and the hosts in any bad state
+  - what to do next when something needs attention (an unfinished rotation, a failed push, two keys, a missing
+    or inactive AWSCURRENT key, a misconfigured function)
+
+Options:
+  --secret-id <id>       name or ARN of the secret (required)
+  --json                 print the report as JSON (see docs/operator-cli.md): secret, versions[], current, function,
+                         iamUserName, keys[], push, state (ok | rotating | attention), problems[], next[]
+  --region <region>      AWS region (default: AWS_REGION, the secret ARN's region, or your profile's)
+  --profile <profile>    AWS profile (default: AWS_PROFILE)
+  -h, --help             show this help
+
+Reads only: DescribeSecret, ListSecretVersionIds, GetSecretValue (to learn the key id), GetFunctionConfiguration,
+ListAccessKeys, GetAccessKeyLastUsed, ListCommands, ListCommandInvocations, GetCommandInvocation.
+
+Exit codes: 0 ok or a rotation in progress, 1 something needs attention, 2 usage error.`;
+
+/** `status`: where the rotation of a secret stands, and what to do next. */
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'labels, keys, last push per host, and what to do next',
+  help: HELP,
+  async run(args: string[], io: Io): Promise<number> {
+    const { values } = parseFlags(args, {
+      'secret-id': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      ...AWS_FLAGS,
+      help: { type: 'boolean', short: 'h', default: false },
+    });
+    if (values.help) {
+      println(io.stdout, HELP);
+      return EXIT.ok;
+    }
+    const secretId = values['secret-id'];
+    if (!secretId) throw new UsageError('--secret-id is required: the name or ARN of the SMTP credential secret');
+    const runtime = runtimeOf(io);
+    const clients = runtime.clients(awsTarget(values, io.env, secretId));
+    const report = await gatherStatus(clients, secretId, runtime.clock);
+    if (values.json) println(io.stdout, JSON.stringify(report, null, 2));
+    else for (const line of render(report)) println(io.stdout, line);
+    return report.state === 'attention' ? EXIT.failure : EXIT.ok;
+  },
+};
+
+/** The human-readable report. */
+export function render(report: StatusReport): string[] {
+  const { secret, current, push } = report;
+  const lines = table(
+    [
+      ['Secret', `${secret.name} (${secret.arn})`],
+      [
+        'Rotation',
+        `${secret.rotationEnabled ? 'enabled' : 'DISABLED'}, function ${secret.rotationLambdaArn ?? '(none)'}`,
+      ],
+      ['Last rotated', when(secret.lastRotatedDate)],
+      ['Next rotation', when(secret.nextRotationDate)],
+      ['Targets', report.function?.targets ? `${report.function.targets} via ${report.function.documentName}` : '-'],
+      ['Credential', credentialLine(current)],
+    ],
+    '',
+  );
+  lines.push('', 'Versions');
+  lines.push(...table(report.versions.map((v) => [v.stages.join(','), v.versionId, `created ${when(v.created)}`])));
+  lines.push('', `Access keys of ${report.iamUserName ?? '(unknown user)'}`);
+  if (report.keys.length === 0) lines.push('  none');
+  lines.push(
+    ...table(
+      report.keys.map((k) => [
+        k.keyId,
+        k.status,
+        `${k.ageDays} days old`,
+        `last used ${when(k.lastUsed)}`,
+        k.role === 'unrecorded' ? 'in no version of the secret' : k.role,
+      ]),
+    ),
+  );
+  lines.push('', 'Last push');
+  if (!push) lines.push('  none found for this version');
+  else {
+    lines.push(`  version ${push.versionId}: SSM command ${push.commandId}, requested ${when(push.requested)}`);
+    lines.push(`  ${progressPhrase(push)}, ${push.errors} failed, ${push.deliveryTimedOut} not delivered`);
+    if (push.outcome === 'succeeded') lines.push('  every targeted host confirmed');
+    if (push.outcome === 'running') lines.push('  in progress');
+    for (const l of failedHostLines(push)) lines.push(`  ${l}`);
+    if (push.firstError) lines.push(`  first error: ${push.firstError}`);
+  }
+  const state = { ok: 'ok', rotating: 'a rotation is in progress', attention: 'needs attention' }[report.state];
+  lines.push('', `State: ${state}`);
+  for (const p of report.problems) lines.push(`  problem: ${p}`);
+  if (report.next.length > 0) lines.push('', 'What to do next:', ...report.next.map((n) => `  ${n}`));
+  return lines;
+}
+
+function credentialLine(current: StatusReport['current']): string {
+  if (!current) return 'none yet (no AWSCURRENT version): the first rotation creates it';
+  if (!current.keyId) return `no credential in AWSCURRENT yet (${current.content}): the first rotation stores one`;
+  return `key ${current.keyId} of ${current.iamUserName ?? '?'}, ${current.endpoint ?? '?'}:${current.port ?? '?'} (${current.region ?? '?'})`;
+}
