@@ -60,20 +60,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const print = options.print ?? (() => undefined);
   const hostCount = options.hosts ?? 24;
   const ca = createTlsAuthority('ses-smtp-rotation demo CA');
-  let iamRef: SandboxAccount['iam'] | undefined;
+  // The endpoint must listen before the account can record its port; it consults the account's IAM once created.
+  const accountRef: { current?: SandboxAccount } = {};
   const ses = new SesLikeSmtpEndpoint({
     certificate: ca.issueServerCertificate(['127.0.0.1']),
     name: 'email-smtp.demo.local',
     authenticate: (username, password) =>
-      iamRef?.authenticateSmtp(username, password, 'eu-west-1') ? 'accept' : 'reject',
+      accountRef.current?.iam.authenticateSmtp(username, password, 'eu-west-1') ? 'accept' : 'reject',
   });
   const port = await ses.start();
-  // Fast retries: the sandbox accepts a new key at once, a rejection here is final.
-  const probe = createSmtpProbe({
-    clock: systemClock,
-    extraCaPem: ca.caCertPem,
-    backoff: { initialDelayMs: 10, maxDelayMs: 20 },
-  });
   const account = new SandboxAccount({
     hosts: hostCount,
     platforms: 'mixed',
@@ -82,7 +77,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     port,
     hostDurationMs: 20_000,
   });
-  iamRef = account.iam;
+  accountRef.current = account;
+  // The probe waits on the sandbox's clock, the same one its deadlines are measured with.
+  const probe = createSmtpProbe({ clock: account.clock, extraCaPem: ca.caCertPem });
   try {
     return await rotateAndProve(account, ses, probe, hostCount, options, print);
   } finally {
