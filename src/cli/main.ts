@@ -5,6 +5,7 @@ import { EXIT, UsageError, type Command } from './command';
 import { deriveCommand } from './commands/derive';
 import { demoCommand } from './commands/demo';
 import { lintDocumentCommand } from './commands/lint-document';
+import { preflightCommand } from './commands/preflight';
 import { rotateCommand } from './commands/rotate';
 import { statusCommand } from './commands/status';
 import { println, processIo, type Io } from './io';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   rotateCommand,
   statusCommand,
+  preflightCommand,
 ];
 
 function toolHelp(): string {

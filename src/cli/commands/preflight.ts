@@ -1,0 +1,66 @@
+import { AWS_FLAGS, awsTarget } from '../aws-clients';
+import { EXIT, parseFlags, UsageError, type Command } from '../command';
+import { println, type Io } from '../io';
+import { runChecks } from '../preflight-checks';
+import { runtimeOf } from '../runtime';
+
+const HELP = `Usage: ses-smtp-rotation preflight --secret-id <id> [--json] [--region <region>] [--profile <profile>]
+
+Checks, before a rotation, everything it depends on; one line per check, "ok" or "problem" with the fix:
+  secret         the secret exists and its value parses (empty or settings-only is fine for a first rotation)
+  rotation       rotation is enabled, a function is attached, no previous rotation is unfinished
+  function       the rotation function's environment is valid (names the bad variable otherwise)
+  keys           the SES user holds at most one key (with two: which one is safe to delete)
+  targets        the targeting reaches managed nodes, all online (platforms listed)
+  document       the SSM document exists
+  smtp-endpoint  the SES SMTP host resolves and answers on its port (STARTTLS offered, or TLS on 465)
+A check that depends on a failed one is "skipped" with the reason.
+
+Options:
+  --secret-id <id>       name or ARN of the secret (required)
+  --json                 print {"secretArn", "ok", "checks": [{"name", "status", "detail", "fix"?}]}
+  --region <region>      AWS region (default: AWS_REGION, the secret ARN's region, or your profile's)
+  --profile <profile>    AWS profile (default: AWS_PROFILE)
+  -h, --help             show this help
+
+The SMTP check runs from where you run preflight, not from the function's network: a pass here does not prove
+the function's VPC can reach the endpoint. No credential is sent.
+
+Exit codes: 0 every check ok, 1 a problem found, 2 usage error.`;
+
+/** `preflight`: is everything in place for a rotation? */
+export const preflightCommand: Command = {
+  name: 'preflight',
+  summary: 'check secret, function settings, keys, fleet, document and SMTP endpoint before rotating',
+  help: HELP,
+  async run(args: string[], io: Io): Promise<number> {
+    const { values } = parseFlags(args, {
+      'secret-id': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      ...AWS_FLAGS,
+      help: { type: 'boolean', short: 'h', default: false },
+    });
+    if (values.help) {
+      println(io.stdout, HELP);
+      return EXIT.ok;
+    }
+    const secretId = values['secret-id'];
+    if (!secretId) throw new UsageError('--secret-id is required: the name or ARN of the SMTP credential secret');
+    const runtime = runtimeOf(io);
+    const clients = runtime.clients(awsTarget(values, io.env, secretId));
+    const { secretArn, checks } = await runChecks(clients, secretId, runtime);
+    const ok = checks.every((c) => c.status !== 'problem');
+    if (values.json) {
+      println(io.stdout, JSON.stringify({ secretArn, ok, checks }, null, 2));
+    } else {
+      const width = Math.max(...checks.map((c) => c.name.length));
+      for (const check of checks) {
+        println(io.stdout, `${check.status.padEnd(8)} ${check.name.padEnd(width)}  ${check.detail}`);
+        if (check.fix) println(io.stdout, `${''.padEnd(8)} ${''.padEnd(width)}  fix: ${check.fix}`);
+      }
+      const problems = checks.filter((c) => c.status === 'problem').length;
+      println(io.stdout, ok ? 'ready to rotate' : `${problems} problem${problems === 1 ? '' : 's'} found`);
+    }
+    return ok ? EXIT.ok : EXIT.failure;
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * Which managed nodes the rotation's targeting reaches, as SSM's inventory sees them (DescribeInstanceInformation,
+ * with the same tag or id selection SendCommand uses), and whether the SSM document exists. For `preflight`.
+ */
+import {
+  DescribeDocumentCommand,
+  DescribeInstanceInformationCommand,
+  InvalidDocument,
+  type InstanceInformationStringFilter,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import type { FleetConfig } from '../rotation/config';
+
+/** One managed node. */
+export interface ManagedNode {
+  readonly instanceId: string;
+  /** Online, ConnectionLost, Inactive. */
+  readonly pingStatus: string;
+  readonly platformType: string;
+  readonly platformName: string;
+}
+
+/** The DescribeInstanceInformation filters equivalent to the fleet's SendCommand targets. */
+export function inventoryFilters(
+  fleet: Pick<FleetConfig, 'tagTargets' | 'instanceIds'>,
+): InstanceInformationStringFilter[] {
+  if (fleet.tagTargets.length > 0) return fleet.tagTargets.map((t) => ({ Key: `tag:${t.key}`, Values: [...t.values] }));
+  return [{ Key: 'InstanceIds', Values: [...fleet.instanceIds] }];
+}
+
+/** Every managed node the targeting selects (paginated, 50 per call). */
+export async function managedNodes(
+  ssm: SSMClient,
+  fleet: Pick<FleetConfig, 'tagTargets' | 'instanceIds'>,
+): Promise<ManagedNode[]> {
+  const nodes: ManagedNode[] = [];
+  let nextToken: string | undefined;
+  do {
+    const out = await ssm.send(
+      new DescribeInstanceInformationCommand({
+        Filters: inventoryFilters(fleet),
+        MaxResults: 50,
+        NextToken: nextToken,
+      }),
+    );
+    for (const i of out.InstanceInformationList ?? []) {
+      nodes.push({
+        instanceId: i.InstanceId ?? '?',
+        pingStatus: i.PingStatus ?? 'Unknown',
+        platformType: i.PlatformType ?? 'Unknown',
+        platformName: i.PlatformName ?? '',
+      });
+    }
+    nextToken = out.NextToken;
+  } while (nextToken);
+  return nodes;
+}
+
+/** "2 Linux, 1 Windows". */
+export function platformSummary(nodes: readonly ManagedNode[]): string {
+  const counts = new Map<string, number>();
+  for (const n of nodes) counts.set(n.platformType, (counts.get(n.platformType) ?? 0) + 1);
+  return [...counts].map(([platform, n]) => `${n} ${platform}`).join(', ');
+}
+
+/** Whether the document exists (DescribeDocument); other errors propagate. */
+export async function documentExists(ssm: SSMClient, name: string): Promise<boolean> {
+  try {
+    await ssm.send(new DescribeDocumentCommand({ Name: name }));
+    return true;
+  } catch (error) {
+    if (error instanceof InvalidDocument) return false;
+    throw error;
+  }
+}
