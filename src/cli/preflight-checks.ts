@@ -156,7 +156,7 @@ export async function runChecks(
     );
 
   const host = config.endpoint;
-  let addresses: string[] = [];
+  let addresses: string[];
   try {
     addresses = await runtime.resolve(host);
   } catch (error) {
