@@ -153,8 +153,8 @@ export function assess(report: StatusReport, facts: Facts): void {
     if (push?.outcome === 'running' || (push === null && young)) {
       rotating = true;
     } else {
-      const [why, ...what] = unfinishedRotationAdvice(facts.secretId, state);
-      problem(why ?? '', ...what);
+      const [why, , ...steps] = unfinishedRotationAdvice(facts.secretId, state);
+      problem(why ?? '', ...steps.map((s) => s.trim()));
     }
   }
   if (push && (push.outcome === 'failed' || push.outcome === 'no-targets')) {
@@ -165,7 +165,8 @@ export function assess(report: StatusReport, facts: Facts): void {
     );
   }
   const keys = keyProblem(facts.observed, facts.recorded);
-  if (keys && !(rotating && facts.observed.length === 2 && facts.recorded.pending)) {
+  // The pending key of an unfinished rotation is explained above; a second problem would only repeat it.
+  if (keys && !(rotationUnfinished(state) && facts.recorded.pending)) {
     problem(keys.problem, keys.fix);
   }
   report.state = report.problems.length > 0 ? 'attention' : rotating ? 'rotating' : 'ok';

@@ -131,6 +131,8 @@ describe('status', () => {
     expect(out).toContain('a previous rotation is not complete');
     expect(out).toContain('Never remove AWSPENDING by hand');
     expect(out).toMatch(/AKIA…0003\s+Active.*AWSPENDING/);
+    expect(out).toContain('1. See where it stopped');
+    expect(out).not.toContain('two keys');
     expect(leakedSecrets(account, printed(io))).toEqual([]);
   });
 
