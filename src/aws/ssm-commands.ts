@@ -108,18 +108,6 @@ export async function listHostsInState(ssm: SSMClient, commandId: string, state:
   return { state, hostIds, total, truncated: nextToken !== undefined };
 }
 
-/** Up to one page of hosts that confirmed, for the audit trail (one call whatever the fleet size). */
-export async function firstConfirmedHosts(ssm: SSMClient, commandId: string): Promise<string[]> {
-  const out = await ssm.send(
-    new ListCommandInvocationsCommand({
-      CommandId: commandId,
-      Filters: [{ key: 'Status', value: 'Success' }],
-      MaxResults: PAGE_SIZE,
-    }),
-  );
-  return (out.CommandInvocations ?? []).flatMap((i) => (i.InstanceId ? [i.InstanceId] : []));
-}
-
 /** Longest hint copied from a host's output. */
 const HINT_MAX = 200;
 /** Long base64-ish runs (SMTP passwords are 44, secret keys 40 characters) never reach a message. */

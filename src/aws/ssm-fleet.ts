@@ -13,14 +13,7 @@ import type { Fleet, PushReport, PushRequest } from '../rotation/ports';
 import { decidePoll, judge, type CommandSnapshot, type PollDecision } from './command-status';
 import { FleetPushFailedError, FleetPushPendingError, NoTargetsError } from './fleet-errors';
 import { describeTargets, targetSelection } from './fleet-targets';
-import {
-  failureHint,
-  findCommandsByComment,
-  firstConfirmedHosts,
-  listHostsInState,
-  readCommand,
-  toSnapshot,
-} from './ssm-commands';
+import { failureHint, findCommandsByComment, listHostsInState, readCommand, toSnapshot } from './ssm-commands';
 
 /** The logging the fleet needs (Powertools' Logger fits). Never receives a secret. */
 export interface FleetLogger {
@@ -200,10 +193,8 @@ export class SsmFleet implements Fleet {
     const found = [];
     for (const state of decision.inspect) found.push(await listHostsInState(this.ssm, commandId, state));
     const verdict = judge(snapshot, found);
-    if (verdict.kind === 'success') {
-      const hostIds = await firstConfirmedHosts(this.ssm, commandId);
-      return { ok: true, report: { commandId, hostsUpdated: snapshot.targetCount, hostIds } };
-    }
+    // Per-host results stay in Run Command history under the command id; listing them here would cost a call.
+    if (verdict.kind === 'success') return { ok: true, report: { commandId, hostsUpdated: snapshot.targetCount } };
     const erring = found.find((f) => (f.state === 'Failed' || f.state === 'ExecutionTimedOut') && f.hostIds.length > 0);
     const hint = erring?.hostIds[0] ? await failureHint(this.ssm, commandId, erring.hostIds[0]) : undefined;
     const failures = found.filter((f) => f.total > 0);

@@ -43,8 +43,6 @@ export interface PushReport {
   readonly commandId: string;
   /** Hosts targeted by the command that confirmed (all of them, on success). */
   readonly hostsUpdated: number;
-  /** Ids of the hosts that confirmed (may be truncated for very large fleets; used for the audit trail). */
-  readonly hostIds?: readonly string[];
 }
 
 /**
