@@ -59,7 +59,7 @@ describe('demo', () => {
     const io = fakeIo();
     expect(await main(['demo', '--hosts', '2'], io)).toBe(0);
     expect(io.out()).toContain('promoted the new version to AWSCURRENT');
-    expect(io.out()).toContain('Proof: 2/2 relays authenticate with the new credential over SMTP');
+    expect(io.out()).toContain('Proof: 2/2 relays hold a credential that authenticates over SMTP');
     expect(io.out()).toMatch(/Demo complete in [0-9.]+ s/);
     expect(io.out()).not.toMatch(/AKIASANDBOX\d{9}/);
   });
