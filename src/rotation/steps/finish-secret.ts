@@ -1,3 +1,4 @@
+import { FleetPushFailedError } from '../../aws/fleet-errors';
 import { maskKeyId } from '../../core/mask';
 import { credentialOf } from '../credential';
 import type { RotationDeps, StepContext } from '../deps';
@@ -24,7 +25,22 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
 
   // Even when already promoted: on a first rotation Secrets Manager may have made the first value AWSCURRENT by
   // itself, so "promoted" does not prove the hosts have it. The fleet answers from the earlier command if they do.
-  const push = await fleet.deliver({ secretArn, versionId: event.token }, deadline);
+  let push;
+  try {
+    push = await fleet.deliver({ secretArn, versionId: event.token }, deadline);
+  } catch (error) {
+    if (error instanceof FleetPushFailedError) {
+      // One line an operator's "hosts that failed" query finds: version ↔ command ↔ hosts (I8).
+      log.error('push failed', {
+        event: 'push-failed',
+        commandId: error.commandId,
+        failedHosts: error.failures.flatMap((f) => f.hostIds),
+        failedStates: error.failures.map((f) => `${f.state}: ${f.total}`),
+        keyId: maskKeyId(credential.username),
+      });
+    }
+    throw error;
+  }
   log.info('every targeted host confirmed the new credential', {
     commandId: push.commandId,
     hostsUpdated: push.hostsUpdated,

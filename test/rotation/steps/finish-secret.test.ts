@@ -65,6 +65,10 @@ describe('finishSecret', () => {
     expect(account.mocks.iam).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
     expect(account.iam.keys('ses-smtp-sender')).toHaveLength(2);
     expect(checkInvariants(account)).toEqual([]); // every host, updated or not, can still send
+    expect(account.logs.find((l) => l.attributes?.event === 'push-failed')?.attributes).toMatchObject({
+      commandId: expect.any(String),
+      failedHosts: expect.arrayContaining([account.hosts[3]!.instanceId]),
+    });
   });
 
   it('still retires the old key when re-run after a crash past promotion, without pushing again', async () => {
