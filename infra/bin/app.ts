@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * CDK entry point (cdk.json runs it with tsx). Configuration comes from CDK context; see docs/deploy.md.
+ * CDK entry point (cdk.json runs it with tsx). Configuration comes from CDK context; see the README section "Deploying".
  * The Lambda is bundled from src/handler.ts at synth time by scripts/bundle.mjs.
  */
 import { createApp } from '../lib/create-app';

@@ -45,7 +45,7 @@ export class RotationAlarms extends Construct {
 
     this.errorsAlarm = new cloudwatch.Alarm(this, 'FunctionErrors', {
       alarmDescription:
-        'The SES SMTP rotation function failed or timed out. The old key stays valid; see the runbook in docs/deploy.md.',
+        'The SES SMTP rotation function failed or timed out. The old key stays valid; see the Runbook section of the README.',
       metric: props.function.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
       threshold: 1,
       evaluationPeriods: 1,

@@ -20,7 +20,7 @@ export interface RotationPermissionsInput {
 }
 
 /**
- * The rotation function's least-privilege policies (aws-facts §4.6, restated in docs/deploy.md). Wildcard
+ * The rotation function's least-privilege policies (restated in the README section "Deploying"). Wildcard
  * resources appear only where the API has no resource-level permissions, each in its own policy with a cdk-nag
  * suppression that says why. Resources never use "*" where a resource exists.
  */

@@ -71,7 +71,7 @@ export interface NotificationOptions {
   readonly emails?: readonly string[];
   /**
    * An existing topic instead of creating one. Its policy must let EventBridge and CloudWatch publish; see
-   * docs/deploy.md.
+   * the README section "Deploying".
    */
   readonly topic?: sns.ITopic;
   /** The KMS key of {@link topic}, when it is encrypted: the function gets permission to use it for publishing. */

@@ -2,7 +2,7 @@ import { ConfigurationError } from '../../src/core/errors';
 
 /**
  * The ready stack's configuration as plain data, read from CDK context (`cdk.json` or `-c key=value`). Every key
- * is documented in docs/deploy.md; lists accept a JSON array (cdk.json) or a comma-separated string (`-c`).
+ * is documented in the README section "Deploying"; lists accept a JSON array (cdk.json) or a comma-separated string (`-c`).
  */
 export interface DeploymentSettings {
   readonly identities: string[];

@@ -73,7 +73,7 @@ export function validateSmtpPort(port: number): void {
   }
 }
 
-/** A Secrets Manager schedule expression and window (rules: aws-facts §3.10, copied into docs/deploy.md). */
+/** A Secrets Manager schedule expression and window (rules: schedule rules, copied into the README section "Deploying"). */
 export function validateSchedule(expression: string, window: string): void {
   const rate = RATE.exec(expression);
   if (rate) {

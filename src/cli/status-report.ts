@@ -24,7 +24,7 @@ import { keyProblem, readUserKeys, viewKeys, type KeyView, type RecordedKeyIds }
  * running push is not "in progress" any more. */
 const STEP_LIMIT_MS = 15 * 60_000;
 
-/** The --json shape of `status` (documented in docs/operator-cli.md). */
+/** The --json shape of `status` (documented in the README section "Operator CLI"). */
 export interface StatusReport {
   secret: {
     arn: string;

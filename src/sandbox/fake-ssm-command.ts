@@ -40,7 +40,7 @@ export interface FakeInvocation {
 
 const IN_FLIGHT: readonly InvocationState[] = ['InProgress', 'Delayed', 'Cancelling'];
 const UNREACHED: readonly InvocationState[] = ['Undeliverable', 'InvalidPlatform', 'AccessDenied'];
-/** Counted in CompletedCount (aws-facts 5.6). Invalid Platform and Access Denied are deliberately not: undocumented. */
+/** Counted in CompletedCount (per the SSM API reference). Invalid Platform and Access Denied are deliberately not: undocumented. */
 const COMPLETED: readonly InvocationState[] = [
   'Success',
   'Failed',

@@ -1,5 +1,5 @@
 /**
- * The SMTP AUTH probe of testSecret and its helpers. See docs/smtp-probe.md for the operator view.
+ * The SMTP AUTH probe of testSecret and its helpers. See the README section "The SMTP check" for the operator view.
  */
 import type { SmtpProbe } from '../rotation/ports';
 import { NodemailerSmtpProbe, type SmtpProbeOptions } from './probe';

@@ -25,7 +25,7 @@ Options:
   --secret-id <id>       name or ARN of the secret (required)
   --wait                 follow the rotation until it completes, its push fails, or the timeout passes
   --timeout <minutes>    how long --wait follows (default 30)
-  --json                 print one JSON object at the end (see docs/operator-cli.md): secretArn, versionId,
+  --json                 print one JSON object at the end (see the README section "Operator CLI"): secretArn, versionId,
                          waited, outcome, steps[{step, at}], push, problems[], next[]
   --region <region>      AWS region (default: AWS_REGION, the secret ARN's region, or your profile's)
   --profile <profile>    AWS profile (default: AWS_PROFILE)

@@ -20,7 +20,7 @@ Shows where the SMTP credential rotation of one secret stands:
 
 Options:
   --secret-id <id>       name or ARN of the secret (required)
-  --json                 print the report as JSON (see docs/operator-cli.md): secret, versions[], current, function,
+  --json                 print the report as JSON (see the README section "Operator CLI"): secret, versions[], current, function,
                          iamUserName, keys[], push, state (ok | rotating | attention), problems[], next[]
   --region <region>      AWS region (default: AWS_REGION, the secret ARN's region, or your profile's)
   --profile <profile>    AWS profile (default: AWS_PROFILE)
