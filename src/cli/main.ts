@@ -54,6 +54,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     println(io.stderr, `error: unknown command "${name.slice(0, 40)}"\n\n${toolHelp()}`);
     return EXIT.usage;
   }
+  if (args.includes('--help') || args.includes('-h')) {
+    println(io.stdout, command.help);
+    return EXIT.ok;
+  }
   try {
     return await command.run(args, io);
   } catch (error) {

@@ -5,7 +5,8 @@
  */
 import { lookup } from 'node:dns/promises';
 import { systemClock, type Clock } from '../core/clock';
-import { createAwsClients, type AwsClients, type AwsTarget } from './aws-clients';
+import { awsTarget, createAwsClients, type AwsClients, type AwsTarget } from './aws-clients';
+import { UsageError } from './command';
 import type { Io } from './io';
 import { checkSmtpService, type SmtpServiceCheck } from './smtp-reachability';
 
@@ -39,4 +40,25 @@ export const defaultRuntime: CliRuntime = {
 /** The runtime of a command: the defaults with whatever the io replaces. */
 export function runtimeOf(io: Io): CliRuntime {
   return { ...defaultRuntime, ...((io as RuntimeIo).runtime ?? {}) };
+}
+
+/** What every command about one secret starts from: the secret id, the runtime and clients for its region. */
+export interface SecretCommandContext {
+  readonly secretId: string;
+  readonly runtime: CliRuntime;
+  readonly clients: AwsClients;
+}
+
+/**
+ * Reads `--secret-id` (required) and `--region`/`--profile`, and builds the AWS clients.
+ * @throws UsageError when --secret-id is missing or --region is malformed
+ */
+export function secretCommandContext(
+  values: { 'secret-id'?: string; region?: string; profile?: string },
+  io: Io,
+): SecretCommandContext {
+  const secretId = values['secret-id'];
+  if (!secretId) throw new UsageError('--secret-id is required: the name or ARN of the SMTP credential secret');
+  const runtime = runtimeOf(io);
+  return { secretId, runtime, clients: runtime.clients(awsTarget(values, io.env, secretId)) };
 }

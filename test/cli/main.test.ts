@@ -6,8 +6,22 @@ describe('main', () => {
     const io = fakeIo();
     expect(await main(['--help'], io)).toBe(0);
     expect(io.out()).toContain('Usage: ses-smtp-rotation <command>');
-    expect(io.out()).toContain('derive');
+    for (const command of ['derive', 'rotate', 'status', 'preflight', 'lint-document', 'demo']) {
+      expect(io.out()).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    }
   });
+
+  it.each(['derive', 'rotate', 'status', 'preflight', 'lint-document', 'demo'])(
+    'prints the help of %s with --help and -h, and runs nothing',
+    async (command) => {
+      for (const flag of ['--help', '-h']) {
+        const io = fakeIo();
+        expect(await main([command, flag], io)).toBe(0);
+        expect(io.out()).toMatch(/^Usage: /m);
+        expect(io.err()).toBe('');
+      }
+    },
+  );
 
   it('exits with 2 and the help when no command is given', async () => {
     const io = fakeIo();

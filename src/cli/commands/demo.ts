@@ -33,12 +33,7 @@ export const demoCommand: Command = {
       'fail-host': { type: 'string' },
       'crash-at': { type: 'string' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     });
-    if (values.help) {
-      println(io.stdout, HELP);
-      return EXIT.ok;
-    }
     const hosts = wholeNumber(values.hosts, '--hosts', 1, 5000) ?? 24;
     const failHost = wholeNumber(values['fail-host'], '--fail-host', 1, hosts);
     const crashAt = values['crash-at'];

@@ -41,14 +41,9 @@ export const deriveCommand: Command = {
         region: { type: 'string' },
         fips: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
       true,
     );
-    if (values.help) {
-      println(io.stdout, HELP);
-      return EXIT.ok;
-    }
     if (positionals.length > 0) throw new UsageError(SECRET_ON_ARGV);
     if (values.region === undefined) throw new UsageError('--region is required, for example --region eu-west-1');
     const { region, warning } = parseRegion(values.region, values.fips);

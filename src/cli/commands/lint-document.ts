@@ -27,15 +27,7 @@ export const lintDocumentCommand: Command = {
   summary: 'check a customized SSM document keeps the rotation guarantees',
   help: HELP,
   async run(args: string[], io: Io): Promise<number> {
-    const { values, positionals } = parseFlags(
-      args,
-      { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-      true,
-    );
-    if (values.help) {
-      println(io.stdout, HELP);
-      return EXIT.ok;
-    }
+    const { values, positionals } = parseFlags(args, { json: { type: 'boolean', default: false } }, true);
     if (positionals.length === 0)
       throw new UsageError('give the document file to check, e.g. lint-document my-document.json');
     const results: { file: string; problems: Problem[] }[] = [];

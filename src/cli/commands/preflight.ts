@@ -1,8 +1,8 @@
-import { AWS_FLAGS, awsTarget } from '../aws-clients';
-import { EXIT, parseFlags, UsageError, type Command } from '../command';
+import { AWS_FLAGS } from '../aws-clients';
+import { EXIT, parseFlags, type Command } from '../command';
 import { println, type Io } from '../io';
 import { runChecks } from '../preflight-checks';
-import { runtimeOf } from '../runtime';
+import { secretCommandContext } from '../runtime';
 
 const HELP = `Usage: ses-smtp-rotation preflight --secret-id <id> [--json] [--region <region>] [--profile <profile>]
 
@@ -38,16 +38,8 @@ export const preflightCommand: Command = {
       'secret-id': { type: 'string' },
       json: { type: 'boolean', default: false },
       ...AWS_FLAGS,
-      help: { type: 'boolean', short: 'h', default: false },
     });
-    if (values.help) {
-      println(io.stdout, HELP);
-      return EXIT.ok;
-    }
-    const secretId = values['secret-id'];
-    if (!secretId) throw new UsageError('--secret-id is required: the name or ARN of the SMTP credential secret');
-    const runtime = runtimeOf(io);
-    const clients = runtime.clients(awsTarget(values, io.env, secretId));
+    const { secretId, runtime, clients } = secretCommandContext(values, io);
     const { secretArn, checks } = await runChecks(clients, secretId, runtime);
     const ok = checks.every((c) => c.status !== 'problem');
     if (values.json) {

@@ -1,12 +1,12 @@
 import { InvalidRequestException, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { SesSmtpRotationError } from '../../core/errors';
 import { stillRunningAdvice, unfinishedRotationAdvice } from '../advice';
-import { AWS_FLAGS, awsTarget, regionOfArn } from '../aws-clients';
+import { AWS_FLAGS, regionOfArn } from '../aws-clients';
 import { EXIT, parseFlags, UsageError, type Command } from '../command';
 import { println, type Io } from '../io';
 import type { PushView } from '../push-state';
 import { pushFailureLines, watchRotation, type WatchResult } from '../rotation-watch';
-import { runtimeOf } from '../runtime';
+import { secretCommandContext } from '../runtime';
 import { readFunctionState, readSecretState, rotationUnfinished, type SecretState } from '../secret-state';
 
 const HELP = `Usage: ses-smtp-rotation rotate --secret-id <id> [--wait] [--timeout <minutes>] [--json]
@@ -65,17 +65,9 @@ export const rotateCommand: Command = {
       timeout: { type: 'string' },
       json: { type: 'boolean', default: false },
       ...AWS_FLAGS,
-      help: { type: 'boolean', short: 'h', default: false },
     });
-    if (values.help) {
-      println(io.stdout, HELP);
-      return EXIT.ok;
-    }
-    const secretId = values['secret-id'];
-    if (!secretId) throw new UsageError('--secret-id is required: the name or ARN of the SMTP credential secret');
     const timeoutMinutes = parseTimeout(values.timeout);
-    const runtime = runtimeOf(io);
-    const clients = runtime.clients(awsTarget(values, io.env, secretId));
+    const { secretId, runtime, clients } = secretCommandContext(values, io);
     const say = (line: string) => (values.json ? undefined : println(io.stdout, line));
     const report: RotateReport = {
       secretArn: secretId,

@@ -1,9 +1,9 @@
-import { AWS_FLAGS, awsTarget } from '../aws-clients';
-import { EXIT, parseFlags, UsageError, type Command } from '../command';
+import { AWS_FLAGS } from '../aws-clients';
+import { EXIT, parseFlags, type Command } from '../command';
 import { table, when } from '../format';
 import { println, type Io } from '../io';
 import { failedHostLines, progressPhrase } from '../push-state';
-import { runtimeOf } from '../runtime';
+import { secretCommandContext } from '../runtime';
 import { gatherStatus, type StatusReport } from '../status-report';
 
 const HELP = `Usage: ses-smtp-rotation status --secret-id <id> [--json] [--region <region>] [--profile <profile>]
@@ -41,16 +41,8 @@ export const statusCommand: Command = {
       'secret-id': { type: 'string' },
       json: { type: 'boolean', default: false },
       ...AWS_FLAGS,
-      help: { type: 'boolean', short: 'h', default: false },
     });
-    if (values.help) {
-      println(io.stdout, HELP);
-      return EXIT.ok;
-    }
-    const secretId = values['secret-id'];
-    if (!secretId) throw new UsageError('--secret-id is required: the name or ARN of the SMTP credential secret');
-    const runtime = runtimeOf(io);
-    const clients = runtime.clients(awsTarget(values, io.env, secretId));
+    const { secretId, runtime, clients } = secretCommandContext(values, io);
     const report = await gatherStatus(clients, secretId, runtime.clock);
     if (values.json) println(io.stdout, JSON.stringify(report, null, 2));
     else for (const line of render(report)) println(io.stdout, line);
