@@ -51,7 +51,7 @@ describe('handler', () => {
     expect(records.some((r) => r.HostsUpdated === 3)).toBe(true); // the EMF metric
     const text = output.lines.join('');
     for (const secret of account.secretValues()) expect(text).not.toContain(secret);
-    expect(text).not.toMatch(/AKIASANDBOX\d{9}/); // key ids only masked
+    expect(text).not.toMatch(/AKIAEXAMPLE\d{9}/); // key ids only masked
     expect(checkInvariants(account, { completed: true })).toEqual([]);
   });
 

@@ -147,8 +147,8 @@ export class FakeIam {
 
   private mint(userName: string): FakeAccessKey {
     this.counter += 1;
-    // Obviously fake ids (they contain SANDBOX), so nothing that leaks from a test looks like a real key.
-    const id = `AKIASANDBOX${String(this.counter).padStart(9, '0')}`;
+    // Obviously fake ids (they contain EXAMPLE, like AWS's documentation keys), so nothing that leaks from a test looks like a real key.
+    const id = `AKIAEXAMPLE${String(this.counter).padStart(9, '0')}`;
     const key: FakeAccessKey = {
       id,
       secret: randomBytes(30).toString('base64'),

@@ -4,8 +4,8 @@ const day = (n: number) => new Date(Date.UTC(2025, 0, n));
 function key(id: string, created: number, lastUsed?: number, status = 'Active'): ObservedKey {
   return { id, status, created: day(created), ...(lastUsed ? { lastUsed: day(lastUsed) } : {}) };
 }
-const CURRENT = 'AKIASANDBOX000000001';
-const OTHER = 'AKIASANDBOX000000002';
+const CURRENT = 'AKIAEXAMPLE000000001';
+const OTHER = 'AKIAEXAMPLE000000002';
 
 describe('reconcileKeys', () => {
   it('keeps the AWSCURRENT key and removes nothing on a normal rotation', () => {

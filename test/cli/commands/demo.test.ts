@@ -61,7 +61,7 @@ describe('demo', () => {
     expect(io.out()).toContain('promoted the new version to AWSCURRENT');
     expect(io.out()).toContain('Proof: 2/2 relays hold a credential that authenticates over SMTP');
     expect(io.out()).toMatch(/Demo complete in [0-9.]+ s/);
-    expect(io.out()).not.toMatch(/AKIASANDBOX\d{9}/);
+    expect(io.out()).not.toMatch(/AKIAEXAMPLE\d{9}/);
   });
 
   it.each([
