@@ -98,19 +98,12 @@ function mainStatements(stack: Stack, input: RotationPermissionsInput): iam.Poli
         'secretsmanager:GetSecretValue',
         'secretsmanager:PutSecretValue',
         'secretsmanager:UpdateSecretVersionStage',
-        'secretsmanager:ListSecretVersionIds',
       ],
       resources: [input.secretArn],
     }),
     new iam.PolicyStatement({
       sid: 'ManageKeysOfTheSesUser',
-      actions: [
-        'iam:ListAccessKeys',
-        'iam:CreateAccessKey',
-        'iam:DeleteAccessKey',
-        'iam:UpdateAccessKey',
-        'iam:GetAccessKeyLastUsed',
-      ],
+      actions: ['iam:ListAccessKeys', 'iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:GetAccessKeyLastUsed'],
       resources: [input.userArn],
     }),
     new iam.PolicyStatement({

@@ -256,24 +256,15 @@ describe('SesSmtpRotation', () => {
         .flatMap((s) => asArray(s.Resource).map((r) => evaluate(r, refs)));
 
     // Act / Assess
-    for (const action of [
-      'DescribeSecret',
-      'GetSecretValue',
-      'PutSecretValue',
-      'UpdateSecretVersionStage',
-      'ListSecretVersionIds',
-    ]) {
+    for (const action of ['DescribeSecret', 'GetSecretValue', 'PutSecretValue', 'UpdateSecretVersionStage']) {
       expect(resourcesOf(`secretsmanager:${action}`)).toEqual([expect.stringMatching(/^<RotationSecret\w+>$/)]);
     }
-    for (const action of [
-      'ListAccessKeys',
-      'CreateAccessKey',
-      'DeleteAccessKey',
-      'UpdateAccessKey',
-      'GetAccessKeyLastUsed',
-    ]) {
+    for (const action of ['ListAccessKeys', 'CreateAccessKey', 'DeleteAccessKey', 'GetAccessKeyLastUsed']) {
       expect(resourcesOf(`iam:${action}`)).toEqual([expect.stringMatching(/^<RotationSmtpUser\w+\.Arn>$/)]);
     }
+    // Least privilege: nothing the function never calls.
+    expect(resourcesOf('iam:UpdateAccessKey')).toEqual([]);
+    expect(resourcesOf('secretsmanager:ListSecretVersionIds')).toEqual([]);
     expect(resourcesOf('ssm:SendCommand').sort()).toEqual([
       'arn:aws:ec2:eu-west-1:123456789012:instance/*',
       expect.stringMatching(/^arn:aws:ssm:eu-west-1:123456789012:document\/<RotationDocument\w+>$/),
