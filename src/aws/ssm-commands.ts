@@ -54,14 +54,15 @@ function emptySnapshot(commandId: string): CommandSnapshot {
 }
 
 /**
- * Every command of `documentName` sent after `invokedAfter` whose comment is `comment` (ListCommands cannot filter
- * by comment). Pages through the document's recent commands: a handful per rotation schedule in practice.
+ * The newest command of `documentName` sent after `invokedAfter` whose comment is `comment` and, when `secretArn` is
+ * given, whose SecretArn parameter names it (ListCommands cannot filter by comment). Pages through the document's
+ * recent commands: a handful per rotation schedule in practice. Used by the fleet to resume and by the CLI to report.
  */
-export async function findCommandsByComment(
+export async function findNewestCommand(
   ssm: SSMClient,
-  query: { documentName: string; comment: string; invokedAfter: Date },
-): Promise<Command[]> {
-  const matches: Command[] = [];
+  query: { documentName: string; comment: string; invokedAfter: Date; secretArn?: string },
+): Promise<Command | undefined> {
+  let newest: Command | undefined;
   let nextToken: string | undefined;
   do {
     const out = await ssm.send(
@@ -74,10 +75,17 @@ export async function findCommandsByComment(
         NextToken: nextToken,
       }),
     );
-    matches.push(...(out.Commands ?? []).filter((c) => c.Comment === query.comment));
+    for (const c of out.Commands ?? []) {
+      if (c.Comment !== query.comment) continue;
+      const arn = c.Parameters?.SecretArn?.[0];
+      if (query.secretArn !== undefined && arn !== undefined && arn !== query.secretArn) continue;
+      if (newest === undefined || (c.RequestedDateTime?.getTime() ?? 0) >= (newest.RequestedDateTime?.getTime() ?? 0)) {
+        newest = c;
+      }
+    }
     nextToken = out.NextToken;
   } while (nextToken);
-  return matches;
+  return newest;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Fleet, PushReport, PushRequest } from '../rotation/ports';
 import { decidePoll, judge, type CommandSnapshot, type PollDecision } from './command-status';
 import { FleetPushFailedError, FleetPushPendingError, NoTargetsError } from './fleet-errors';
 import { describeTargets, targetSelection } from './fleet-targets';
-import { failureHint, findCommandsByComment, listHostsInState, readCommand, toSnapshot } from './ssm-commands';
+import { failureHint, findNewestCommand, listHostsInState, readCommand, toSnapshot } from './ssm-commands';
 
 /** The logging the fleet needs (Powertools' Logger fits). Never receives a secret. */
 export interface FleetLogger {
@@ -110,22 +110,13 @@ export class SsmFleet implements Fleet {
   }
 
   /** The newest command of our document for this version and secret, if any. */
-  private async newestCommandFor(comment: string, secretArn: string): Promise<Command | undefined> {
-    const found = await findCommandsByComment(this.ssm, {
+  private newestCommandFor(comment: string, secretArn: string): Promise<Command | undefined> {
+    return findNewestCommand(this.ssm, {
       documentName: this.config.documentName,
       comment,
       invokedAfter: new Date(this.clock.now() - this.lookbackMs),
+      secretArn,
     });
-    const ours = found.filter(
-      (c) => c.Parameters?.SecretArn?.[0] === undefined || c.Parameters.SecretArn[0] === secretArn,
-    );
-    return ours.reduce<Command | undefined>(
-      (newest, c) =>
-        newest === undefined || (c.RequestedDateTime?.getTime() ?? 0) >= (newest.RequestedDateTime?.getTime() ?? 0)
-          ? c
-          : newest,
-      undefined,
-    );
   }
 
   private async send(

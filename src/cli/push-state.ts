@@ -6,7 +6,7 @@
 import type { Command, SSMClient } from '@aws-sdk/client-ssm';
 import { decidePoll, describeHostsInState, judge } from '../aws/command-status';
 import type { HostsInState } from '../aws/fleet-errors';
-import { failureHint, findCommandsByComment, listHostsInState, toSnapshot } from '../aws/ssm-commands';
+import { failureHint, findNewestCommand, listHostsInState, toSnapshot } from '../aws/ssm-commands';
 import { commandComment, DEFAULT_LOOKBACK_MS } from '../aws/ssm-fleet';
 
 /** What became of one push. */
@@ -33,22 +33,15 @@ export interface PushView {
 }
 
 /** The newest command sent for `versionId` (by comment) in the look-back window, if any. */
-export async function findPushCommand(
+export function findPushCommand(
   ssm: SSMClient,
   query: { documentName: string; versionId: string; now: number; lookbackMs?: number },
 ): Promise<Command | undefined> {
-  const found = await findCommandsByComment(ssm, {
+  return findNewestCommand(ssm, {
     documentName: query.documentName,
     comment: commandComment(query.versionId),
     invokedAfter: new Date(query.now - (query.lookbackMs ?? DEFAULT_LOOKBACK_MS)),
   });
-  return found.reduce<Command | undefined>(
-    (newest, c) =>
-      newest === undefined || (c.RequestedDateTime?.getTime() ?? 0) >= (newest.RequestedDateTime?.getTime() ?? 0)
-        ? c
-        : newest,
-    undefined,
-  );
 }
 
 /** Summarises a command; lists bad states (one filtered call each) only once it settled. */
