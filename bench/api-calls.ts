@@ -3,16 +3,16 @@
  * Run: `npx tsx bench/api-calls.ts`. Prints a markdown table.
  *
  * Extend to a full rotation by calling `measureFleetPush` with your own `fleetFactory`, or reuse `runFleetPush`'s
- * pieces (fake + virtual clock + `fakeSsmClient`) next to the Secrets Manager and IAM fakes and merge their counts.
+ * pieces (fake + virtual clock + `wireFakeSsm`) next to the Secrets Manager and IAM fakes and merge their counts.
  */
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { SsmFleet } from '../src/aws/ssm-fleet';
 import { Deadline } from '../src/core/clock';
 import type { FleetConfig } from '../src/rotation/config';
 import type { Fleet } from '../src/rotation/ports';
 import { makeHosts } from '../src/sandbox/fake-fleet-hosts';
 import { FakeSsm, type SsmOperation } from '../src/sandbox/fake-ssm';
-import { fakeSsmClient } from '../src/sandbox/fake-ssm-client';
+import { wireFakeSsm } from '../src/sandbox/wire-fake-ssm';
 import { DEFAULT_FAKE_DOCUMENT } from '../src/sandbox/fake-ssm-validation';
 import { VirtualClock } from '../src/sandbox/virtual-clock';
 
@@ -57,13 +57,13 @@ export async function measureFleetPush(
     deliveryTimeoutSeconds: 3600,
     pollIntervalSeconds: scenario.pollIntervalSeconds ?? 5,
   };
-  const ssm = fakeSsmClient(fake);
+  const ssm = new SSMClient({ region: 'eu-west-1' });
+  const mock = wireFakeSsm(fake, ssm);
   const fleet = scenario.fleetFactory?.(ssm, clock, config) ?? new SsmFleet({ ssm, clock, config });
   const start = clock.now();
-  const report = await fleet.deliver(
-    { secretArn: SECRET_ARN, versionId: VERSION_ID },
-    Deadline.after(clock, 24 * 3600_000),
-  );
+  const report = await fleet
+    .deliver({ secretArn: SECRET_ARN, versionId: VERSION_ID }, Deadline.after(clock, 24 * 3600_000))
+    .finally(() => mock.restore());
   if (report.hostsUpdated !== hostCount)
     throw new Error(`expected ${hostCount} hosts updated, got ${report.hostsUpdated}`);
   const calls = fake.callCounts();

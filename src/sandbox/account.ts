@@ -1,14 +1,5 @@
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import {
-  CancelCommandCommand,
-  DescribeDocumentCommand,
-  DescribeInstanceInformationCommand,
-  GetCommandInvocationCommand,
-  ListCommandInvocationsCommand,
-  ListCommandsCommand,
-  SendCommandCommand,
-  SSMClient,
-} from '@aws-sdk/client-ssm';
+import { DescribeDocumentCommand, DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { RESULT_MARKER } from '../core/document-contract';
 import { smtpEndpoint } from '../core/endpoint';
 import { maskKeyId } from '../core/mask';
@@ -26,6 +17,7 @@ import { DEFAULT_FAKE_DOCUMENT } from './fake-ssm-validation';
 import { SandboxSesProbe } from './sandbox-probe';
 import { VirtualClock } from './virtual-clock';
 import { routeClient, wireIam, wireSecretsManager, wireSns } from './wire';
+import { ssmRoutes } from './wire-fake-ssm';
 
 /** How the sandbox account starts. */
 export interface SandboxOptions {
@@ -126,11 +118,7 @@ export class SandboxAccount {
       iam: wireIam(this.iam, this.recorder),
       sns: wireSns(this.notifications, this.recorder),
       ssm: routeClient(SSMClient, 'SSM', this.recorder, [
-        [SendCommandCommand, 'SendCommand', (i) => this.ssm.sendCommand(i)],
-        [ListCommandsCommand, 'ListCommands', (i) => this.ssm.listCommands(i)],
-        [ListCommandInvocationsCommand, 'ListCommandInvocations', (i) => this.ssm.listCommandInvocations(i)],
-        [GetCommandInvocationCommand, 'GetCommandInvocation', (i) => this.ssm.getCommandInvocation(i)],
-        [CancelCommandCommand, 'CancelCommand', (i) => this.ssm.cancelCommand(i)],
+        ...ssmRoutes(this.ssm),
         [
           DescribeInstanceInformationCommand,
           'DescribeInstanceInformation',

@@ -25,15 +25,18 @@ import type { FakeSecretsManager } from './fake-secrets-manager';
 type AnyStub = AwsStub<any, any, any>;
 type CommandClass = new (input: never) => object;
 
+/** One operation a fake serves: the SDK command class, its name in recordings, the fake's method. */
+export type Route = [CommandClass, string, (input: never) => unknown];
+
 /**
- * Routes every SDK v3 call of a client class to a stateful fake, through the recorder (aws-sdk-client-mock
- * replaces `send` on every instance, so production code runs unmodified). Unrouted operations fail loudly.
+ * Routes every SDK v3 call of a client class (or of one client instance) to a stateful fake, through the recorder
+ * (aws-sdk-client-mock replaces `send`, so production code runs unmodified). Unrouted operations fail loudly.
  */
 function route(
-  client: new (config: object) => object,
+  client: (new (config: object) => object) | object,
   service: string,
   recorder: CallRecorder,
-  routes: [CommandClass, string, (input: never) => unknown][],
+  routes: Route[],
 ): AnyStub {
   const stub = mockClient(client as never) as unknown as AnyStub;
   stub.callsFake((input: unknown) => {

@@ -12,7 +12,6 @@ import {
 } from '@aws-sdk/client-ssm';
 import { makeHosts, type HostRunner } from '../../src/sandbox/fake-fleet-hosts';
 import { FakeSsm, type FakeSsmOptions } from '../../src/sandbox/fake-ssm';
-import { fakeSsmClient } from '../../src/sandbox/fake-ssm-client';
 import { DEFAULT_FAKE_DOCUMENT } from '../../src/sandbox/fake-ssm-validation';
 import { VirtualClock } from '../../src/sandbox/virtual-clock';
 import { wireFakeSsm } from '../../src/sandbox/wire-fake-ssm';
@@ -421,14 +420,16 @@ describe('FakeSsm', () => {
     expect(listed.Commands?.[0]?.CommandId).toBe(sent.Command!.CommandId);
   });
 
-  it('answers an SSMClient without aws-sdk-client-mock, and passes SDK errors through', async () => {
+  it('passes SDK errors through the wired client', async () => {
     // Prepare
     const f = setup(1);
-    const client = fakeSsmClient(f.fake);
+    const client = new SSMClient({ region: 'eu-west-1' });
+    const mock = wireFakeSsm(f.fake, client);
 
     // Act
     const sent = await client.send(new SendCommandCommand(send()));
     const error = await client.send(new SendCommandCommand(send({ DocumentName: 'missing' }))).catch((e: unknown) => e);
+    mock.restore();
 
     // Assess
     expect(sent.Command?.Status).toBe('Pending');
