@@ -15,9 +15,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { Clock } from '../core/clock';
 import { deriveSmtpPassword } from '../core/smtp-password';
-
-type Output<T> = Omit<T, '$metadata'>;
-const meta = { $metadata: {} };
+import { meta, type Output } from './sdk-output';
 
 /** One access key of the fake IAM user, secret half included (the fake can verify SMTP passwords). */
 export interface FakeAccessKey {

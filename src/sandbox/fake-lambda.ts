@@ -8,8 +8,7 @@ import {
   type GetFunctionConfigurationCommandInput,
   type GetFunctionConfigurationCommandOutput,
 } from '@aws-sdk/client-lambda';
-
-type Output<T> = Omit<T, '$metadata'>;
+import type { Output } from './sdk-output';
 
 /** The sandbox's rotation function. */
 export class FakeLambda {

@@ -18,9 +18,7 @@ import {
   type UpdateSecretVersionStageCommandOutput,
 } from '@aws-sdk/client-secrets-manager';
 import type { Clock } from '../core/clock';
-
-type Output<T> = Omit<T, '$metadata'>;
-const meta = { $metadata: {} };
+import { meta, type Output } from './sdk-output';
 
 interface Version {
   secretString?: string;

@@ -16,8 +16,7 @@ import {
 import type { FakeHost } from './fake-fleet-hosts';
 import { DEFAULT_FAKE_DOCUMENT, sdkError, validationError } from './fake-ssm-validation';
 import { page } from './fake-ssm-views';
-
-type Output<T> = Omit<T, '$metadata'>;
+import type { Output } from './sdk-output';
 
 /** DescribeInstanceInformation's page size bounds (5–50; default 10 in the API, 50 here for fewer calls). */
 const PAGE_MIN = 5;

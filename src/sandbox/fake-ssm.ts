@@ -32,8 +32,7 @@ import {
   type FakeDocument,
 } from './fake-ssm-validation';
 import { invocationFilter, invocationRow, page, pageSize, parseTime, pluginName, stateMatches } from './fake-ssm-views';
-
-type Output<T> = Omit<T, '$metadata'>;
+import type { Output } from './sdk-output';
 
 /** The operations the fake implements. */
 export type SsmOperation =
