@@ -26,8 +26,10 @@ export interface AwsTarget {
   readonly profile?: string;
 }
 
-/** The `--region` / `--profile` options, to spread into a command's parseFlags options. */
-export const AWS_FLAGS = {
+/** The flags of every command about one secret: `--secret-id`, `--json`, and `--region` / `--profile` as in the AWS CLI. */
+export const SECRET_COMMAND_FLAGS = {
+  'secret-id': { type: 'string' },
+  json: { type: 'boolean', default: false },
   region: { type: 'string' },
   profile: { type: 'string' },
 } as const;

@@ -1,4 +1,4 @@
-import { AWS_FLAGS } from '../aws-clients';
+import { SECRET_COMMAND_FLAGS } from '../aws-clients';
 import { EXIT, parseFlags, type Command } from '../command';
 import { println, type Io } from '../io';
 import { runChecks } from '../preflight-checks';
@@ -34,11 +34,7 @@ export const preflightCommand: Command = {
   summary: 'check secret, function settings, keys, fleet, document and SMTP endpoint before rotating',
   help: HELP,
   async run(args: string[], io: Io): Promise<number> {
-    const { values } = parseFlags(args, {
-      'secret-id': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      ...AWS_FLAGS,
-    });
+    const { values } = parseFlags(args, SECRET_COMMAND_FLAGS);
     const { secretId, runtime, clients } = secretCommandContext(values, io);
     const { secretArn, checks } = await runChecks(clients, secretId, runtime);
     const ok = checks.every((c) => c.status !== 'problem');

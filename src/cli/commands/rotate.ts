@@ -1,7 +1,7 @@
 import { InvalidRequestException, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { SesSmtpRotationError } from '../../core/errors';
 import { stillRunningAdvice, unfinishedRotationAdvice } from '../advice';
-import { AWS_FLAGS, regionOfArn } from '../aws-clients';
+import { regionOfArn, SECRET_COMMAND_FLAGS } from '../aws-clients';
 import { EXIT, parseFlags, UsageError, type Command } from '../command';
 import { println, type Io } from '../io';
 import type { PushView } from '../push-state';
@@ -60,11 +60,9 @@ export const rotateCommand: Command = {
   help: HELP,
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseFlags(args, {
-      'secret-id': { type: 'string' },
+      ...SECRET_COMMAND_FLAGS,
       wait: { type: 'boolean', default: false },
       timeout: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      ...AWS_FLAGS,
     });
     const timeoutMinutes = parseTimeout(values.timeout);
     const { secretId, runtime, clients } = secretCommandContext(values, io);

@@ -1,4 +1,4 @@
-import { AWS_FLAGS } from '../aws-clients';
+import { SECRET_COMMAND_FLAGS } from '../aws-clients';
 import { EXIT, parseFlags, type Command } from '../command';
 import { table, when } from '../format';
 import { println, type Io } from '../io';
@@ -37,11 +37,7 @@ export const statusCommand: Command = {
   summary: 'labels, keys, last push per host, and what to do next',
   help: HELP,
   async run(args: string[], io: Io): Promise<number> {
-    const { values } = parseFlags(args, {
-      'secret-id': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      ...AWS_FLAGS,
-    });
+    const { values } = parseFlags(args, SECRET_COMMAND_FLAGS);
     const { secretId, runtime, clients } = secretCommandContext(values, io);
     const report = await gatherStatus(clients, secretId, runtime.clock);
     if (values.json) println(io.stdout, JSON.stringify(report, null, 2));
