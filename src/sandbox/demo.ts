@@ -1,4 +1,4 @@
-import { Deadline, systemClock } from '../core/clock';
+import { Deadline, type Clock } from '../core/clock';
 import { maskKeyId } from '../core/mask';
 import type { SmtpCredential } from '../core/secret';
 import type { Step } from '../rotation/event';
@@ -96,6 +96,7 @@ async function rotateAndProve(
   options: DemoOptions,
   print: (line: string) => void,
 ): Promise<DemoReport> {
+  const login = smtpLogin(probe, account.clock);
   const platforms = countBy(account.hosts.map((h) => h.platform));
   const consoleKey = account.iam.keys(account.userName)[0];
   const oldCredential = account.installed.get(account.hosts[0]?.instanceId ?? '');
@@ -138,7 +139,7 @@ async function rotateAndProve(
       `The push failed on ${failing.instanceId}: nothing was promoted (AWSCURRENT is still ${current ?? 'the settings-only version'}),`,
     );
     print(
-      `the old key ${maskKeyId(consoleKey?.id ?? '')} is still active, and every relay can still send: ${await provenHosts(account, probe)}/${hostCount}.`,
+      `the old key ${maskKeyId(consoleKey?.id ?? '')} is still active, and every relay can still send: ${await provenHosts(account, login)}/${hostCount}.`,
     );
     print(`An operator fixes ${failing.instanceId}; Secrets Manager retries the same rotation.`);
     failing.behaviour = { kind: 'run' };
@@ -146,11 +147,8 @@ async function rotateAndProve(
     runs.push(await continueRotation(account, runs[0]!.token, { ...driver, ...crashPlan(account, undefined, print) }));
   }
 
-  const proof = await prove(account, probe, oldCredential, hostCount);
-  const audit =
-    account.notifications.at(-1)?.message.split('\n\n')[0] === undefined
-      ? undefined
-      : account.notifications.at(-1)?.message;
+  const proof = await prove(account, login, oldCredential, hostCount);
+  const audit = account.notifications.at(-1)?.message;
   print('');
   print('Audit trail (the notification an operator receives):');
   for (const line of (audit ?? '(no notification: the rotation did not complete)').split('\n').slice(0, 10))
@@ -194,12 +192,12 @@ async function rotateAndProve(
 
 async function prove(
   account: SandboxAccount,
-  probe: SmtpProbe,
+  login: Login,
   old: SmtpCredential | undefined,
   hosts: number,
 ): Promise<DemoProof> {
-  const hostsAuthenticated = await provenHosts(account, probe);
-  const oldPasswordRejected = old === undefined ? true : !(await authenticates(probe, old));
+  const hostsAuthenticated = await provenHosts(account, login);
+  const oldPasswordRejected = old === undefined ? true : !(await login(old));
   return { hostsAuthenticated, hosts, oldPasswordRejected, keysOnUser: account.iam.keys(account.userName).length };
 }
 
@@ -208,30 +206,36 @@ async function prove(
  * version), so each distinct credential is proven once with a real STARTTLS + AUTH, then every relay is checked to
  * hold a proven one: the same guarantee as one login per relay, without hundreds of identical TLS handshakes.
  */
-async function provenHosts(account: SandboxAccount, probe: SmtpProbe): Promise<number> {
+async function provenHosts(account: SandboxAccount, login: Login): Promise<number> {
   const installed = account.hosts.map((h) => account.installed.get(h.instanceId));
   const distinct = new Map<string, SmtpCredential>();
   for (const c of installed) if (c) distinct.set(`${c.username}\n${c.password}`, c);
   const proven = new Set<string>();
   await Promise.all(
     [...distinct].map(async ([key, credential]) => {
-      if (await authenticates(probe, credential)) proven.add(key);
+      if (await login(credential)) proven.add(key);
     }),
   );
   return installed.filter((c) => c && proven.has(`${c.username}\n${c.password}`)).length;
 }
 
-async function authenticates(probe: SmtpProbe, c: SmtpCredential): Promise<boolean> {
-  try {
-    // A short window: the sandbox needs no propagation time, so a 535 is final.
-    await probe.authenticate(
-      { host: c.endpoint, port: c.port, region: c.region, username: c.username, password: c.password },
-      Deadline.after(systemClock, 0),
-    );
-    return true;
-  } catch {
-    return false;
-  }
+/** One real STARTTLS + AUTH with a credential: true when accepted. */
+type Login = (credential: SmtpCredential) => Promise<boolean>;
+
+/** Logins through the probe, with deadlines on the clock the probe waits on (the sandbox's). */
+function smtpLogin(probe: SmtpProbe, clock: Clock): Login {
+  return async (c) => {
+    try {
+      // No retry window: the sandbox needs no propagation time, so a 535 is final.
+      await probe.authenticate(
+        { host: c.endpoint, port: c.port, region: c.region, username: c.username, password: c.password },
+        Deadline.after(clock, 0),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  };
 }
 
 function crashPlan(
