@@ -65,9 +65,7 @@ function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
   const config: RotationConfig = loadConfig(overrides.env ?? process.env);
   if (config.regionWarning) log.warn(config.regionWarning);
   const clock = overrides.clock ?? systemClock;
-  const fleet =
-    overrides.fleet ??
-    new SsmFleet({ ssm: new SSMClient({ region: process.env.AWS_REGION }), config: config.fleet, clock, logger: log });
+  const fleet = overrides.fleet ?? new SsmFleet({ ssm: new SSMClient({}), config: config.fleet, clock, logger: log });
   const probe =
     overrides.probe ??
     createSmtpProbe({ clock, ...(config.tlsServername ? { tlsServername: config.tlsServername } : {}) });

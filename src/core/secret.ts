@@ -60,6 +60,18 @@ export function parseSecretValue(secretString: string | undefined | null): Secre
   return parseSecretObject(json);
 }
 
+/**
+ * Like {@link parseSecretValue}, but undefined instead of an error: for values whose being malformed is itself the
+ * answer (a legacy SigV2 password or a random initial string in AWSCURRENT is what a rotation replaces).
+ */
+export function tryParseSecretValue(secretString: string | undefined | null): SecretValue | undefined {
+  try {
+    return parseSecretValue(secretString);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses already-decoded JSON. See {@link parseSecretValue}. */
 export function parseSecretObject(json: unknown): SecretValue {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {

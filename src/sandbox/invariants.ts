@@ -1,4 +1,4 @@
-import { parseSecretValue } from '../core/secret';
+import { tryParseSecretValue } from '../core/secret';
 import type { SandboxAccount } from './account';
 
 /**
@@ -24,7 +24,7 @@ export function checkInvariants(
   // I3: AWSCURRENT (once it is a credential) names an existing, active key.
   const currentId = account.secrets.versionWithStage('AWSCURRENT');
   const currentValue = currentId ? account.secrets.peekValue(currentId) : undefined;
-  const current = currentValue ? safeParse(currentValue) : undefined;
+  const current = currentValue ? tryParseSecretValue(currentValue) : undefined;
   if (
     current?.kind === 'credential' &&
     !keys.some((k) => k.id === current.credential.username && k.status === 'Active')
@@ -62,19 +62,11 @@ export function checkInvariants(
       account.secrets
         .listSecretVersionIds({ SecretId: account.secrets.arn, IncludeDeprecated: true })
         .Versions?.map((v) => account.secrets.peekValue(v.VersionId ?? ''))
-        .map((v) => (v ? safeParse(v) : undefined))
+        .map((v) => (v ? tryParseSecretValue(v) : undefined))
         .flatMap((v) => (v?.kind === 'credential' ? [v.credential.username] : [])),
     );
     for (const key of keys)
       if (!stored.has(key.id)) problems.push('I7: a key minted but never stored survived the rotation');
   }
   return [...new Set(problems)];
-}
-
-function safeParse(text: string) {
-  try {
-    return parseSecretValue(text);
-  } catch {
-    return undefined;
-  }
 }

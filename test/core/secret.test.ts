@@ -1,6 +1,6 @@
 import { EndpointRegionMismatchError } from '../../src/core/endpoint';
 import { LegacyPasswordError, SecretShapeError, TemporaryCredentialError } from '../../src/core/errors';
-import { parseSecretValue, serializeCredential, type SmtpCredential } from '../../src/core/secret';
+import { parseSecretValue, serializeCredential, tryParseSecretValue, type SmtpCredential } from '../../src/core/secret';
 import { SIGV2_VECTORS, SIGV4_VECTORS } from '../fixtures/smtp-password-vectors';
 
 const PASSWORD = SIGV4_VECTORS[4]!.password;
@@ -125,5 +125,16 @@ describe('parseSecretValue', () => {
       EndpointRegionMismatchError,
       'region-bound',
     );
+  });
+});
+
+describe('tryParseSecretValue', () => {
+  it('returns the parsed value, or undefined instead of an error', () => {
+    expect(tryParseSecretValue(serializeCredential(CREDENTIAL))).toEqual({
+      kind: 'credential',
+      credential: CREDENTIAL,
+    });
+    expect(tryParseSecretValue('not json')).toBeUndefined();
+    expect(tryParseSecretValue(withField('password', SIGV2_VECTORS[0]!.password))).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { maskKeyId } from '../../core/mask';
-import { parseSecretValue, serializeCredential, type SecretValue } from '../../core/secret';
+import { serializeCredential, tryParseSecretValue, type SecretValue } from '../../core/secret';
 import { deriveSmtpPassword } from '../../core/smtp-password';
 import { credentialOf } from '../credential';
 import type { RotationDeps, StepContext } from '../deps';
@@ -41,7 +41,7 @@ export async function createSecret(deps: RotationDeps, ctx: StepContext): Promis
   let recordedPrevious: string | undefined;
   if (unexplained.length > 0 && recordedCurrent !== undefined) {
     const previous = await secrets.value(secretArn, { stage: 'AWSPREVIOUS' });
-    const parsed = previous ? safeParse(previous.secretString) : undefined;
+    const parsed = previous ? tryParseSecretValue(previous.secretString) : undefined;
     if (parsed?.kind === 'credential') recordedPrevious = parsed.credential.username;
   }
   const observed: ObservedKey[] = [];
@@ -92,7 +92,7 @@ async function cleanUpAfterFailedPut(deps: RotationDeps, ctx: StepContext, keyId
   const { secrets, keys, config, log } = deps;
   try {
     const stored = await secrets.value(ctx.secretArn, { versionId: ctx.event.token });
-    const value = stored ? safeParse(stored.secretString) : undefined;
+    const value = stored ? tryParseSecretValue(stored.secretString) : undefined;
     if (value?.kind === 'credential' && value.credential.username === keyId) {
       log.warn('PutSecretValue reported a failure but stored the value; keeping the key', { keyId: maskKeyId(keyId) });
       return;
@@ -113,19 +113,10 @@ async function readCurrent(deps: RotationDeps, secretArn: string, versionId: str
     return { kind: 'empty' };
   }
   const current = await deps.secrets.value(secretArn, { versionId });
-  const parsed = current ? safeParse(current.secretString) : { kind: 'empty' as const };
+  const parsed = current ? tryParseSecretValue(current.secretString) : { kind: 'empty' as const };
   if (parsed === undefined) {
     deps.log.warn('AWSCURRENT does not hold a valid credential; rotating as a first rotation', { versionId });
     return { kind: 'empty' };
   }
   return parsed;
-}
-
-/** A current value that does not parse (legacy v2 password, a random initial string) is what rotation fixes. */
-function safeParse(text: string): SecretValue | undefined {
-  try {
-    return parseSecretValue(text);
-  } catch {
-    return undefined;
-  }
 }
