@@ -1,7 +1,12 @@
 import { assertHostMatchesRegion, DEFAULT_SMTP_PORT, smtpEndpoint } from './endpoint';
 import { LegacyPasswordError, SecretShapeError, TemporaryCredentialError } from './errors';
 import { REGION_PATTERN } from './regions';
-import { SMTP_PASSWORD_PATTERN } from './smtp-password';
+import {
+  ACCESS_KEY_ID_PATTERN,
+  SECRET_ACCESS_KEY_PATTERN,
+  SIGV2_SMTP_PASSWORD_PATTERN,
+  SMTP_PASSWORD_PATTERN,
+} from './key-shapes';
 
 /**
  * The value the rotation stores in the secret. The raw IAM secret access key is never stored: the SMTP password
@@ -37,7 +42,6 @@ export type SecretValue =
   | { readonly kind: 'settings'; readonly settings: SmtpSettings }
   | { readonly kind: 'credential'; readonly credential: SmtpCredential };
 
-const ACCESS_KEY_ID_PATTERN = /^AKIA[A-Z0-9]{12,124}$/;
 const IAM_USER_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 const HOST_PATTERN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
 
@@ -142,13 +146,13 @@ export function parseAccessKeyId(value: unknown, field: string): string {
 function parseSmtpPassword(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new SecretShapeError(field, 'must be a string (a SigV4 SES SMTP password)');
   if (SMTP_PASSWORD_PATTERN.test(value)) return value;
-  if (/^A[A-Za-z0-9+/]{43}$/.test(value)) {
+  if (SIGV2_SMTP_PASSWORD_PATTERN.test(value)) {
     throw new LegacyPasswordError(
       `secret field "${field}" holds a legacy SigV2 SMTP password (starts with "A"): SES no longer accepts those. ` +
         'Run a rotation to mint a key and store a SigV4 password (ses-smtp-rotation rotate)',
     );
   }
-  if (/^[A-Za-z0-9+/]{40}$/.test(value)) {
+  if (SECRET_ACCESS_KEY_PATTERN.test(value)) {
     throw new SecretShapeError(
       field,
       'looks like a raw IAM secret access key (40 characters), not an SMTP password: SES expects the password ' +

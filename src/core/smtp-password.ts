@@ -9,8 +9,8 @@ const TERMINAL = 'aws4_request';
 const MESSAGE = 'SendRawEmail';
 const VERSION = 0x04;
 
-/** Shape of every password this function returns: 44 characters, version byte 4 makes the first one "B". */
-export const SMTP_PASSWORD_PATTERN = /^B[A-Za-z0-9+/]{43}$/;
+/** Shape of every password this function returns (defined with the other key shapes). */
+export { SMTP_PASSWORD_PATTERN } from './key-shapes';
 
 /**
  * Derives the SES SMTP password (SigV4, version byte 4) of an IAM secret access key for one region.

@@ -1,5 +1,5 @@
 import { regionOfSmtpHost, smtpEndpoint } from '../core/endpoint';
-import { SMTP_PASSWORD_PATTERN } from '../core/smtp-password';
+import { SECRET_ACCESS_KEY_PATTERN, SIGV2_SMTP_PASSWORD_PATTERN, SMTP_PASSWORD_PATTERN } from '../core/key-shapes';
 import type { Failure, FailureKind } from './classify';
 import {
   SmtpAccountNotSubscribedError,
@@ -23,8 +23,8 @@ export type PasswordShape = 'sigv4' | 'sigv2' | 'secret-key' | 'other';
 /** Tells a derived SigV4 password from a legacy SigV2 one or a raw 40-character secret access key. */
 export function passwordShape(password: string): PasswordShape {
   if (SMTP_PASSWORD_PATTERN.test(password)) return 'sigv4';
-  if (/^A[A-Za-z0-9+/]{43}$/.test(password)) return 'sigv2';
-  if (/^[A-Za-z0-9+/]{40}$/.test(password)) return 'secret-key';
+  if (SIGV2_SMTP_PASSWORD_PATTERN.test(password)) return 'sigv2';
+  if (SECRET_ACCESS_KEY_PATTERN.test(password)) return 'secret-key';
   return 'other';
 }
 

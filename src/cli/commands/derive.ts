@@ -1,14 +1,18 @@
+import type { Readable } from 'node:stream';
 import { smtpEndpoint } from '../../core/endpoint';
+import { secretAccessKeyProblem } from '../../core/key-shapes';
 import { parseRegion } from '../../core/regions';
 import { deriveSmtpPassword } from '../../core/smtp-password';
 import { EXIT, parseFlags, UsageError, type Command } from '../command';
-import { println, readAll, type Io } from '../io';
+import { println, type Io } from '../io';
 
 const HELP = `Usage: <secret on stdin> | ses-smtp-rotation derive --region <region> [--fips] [--json]
 
 Derives the Amazon SES SMTP password (SigV4) of an IAM secret access key for one region.
 The secret access key is read from standard input (one line; the trailing newline is ignored),
 never from the command line, where it would stay in your shell history and the process list.
+Input that cannot be a secret access key (40 characters of A-Z a-z 0-9 + /) is refused with what
+it looks like instead (an access key id, an SMTP password, too short or too long); it is never echoed.
 
 Options:
   --region <region>  SES region whose SMTP endpoint will receive the password (required), e.g. eu-west-1
@@ -20,7 +24,7 @@ Examples:
   read -rs KEY && printf '%s\\n' "$KEY" | ses-smtp-rotation derive --region eu-west-1
   ses-smtp-rotation derive --region eu-west-1 < key-file
 
-Exit codes: 0 ok, 1 other error, 2 usage error.`;
+Exit codes: 0 ok, 1 other error, 2 usage error (including input that is not a secret access key).`;
 
 const SECRET_ON_ARGV =
   'derive does not take the secret access key as an argument: a secret on the command line stays in your shell ' +
@@ -48,7 +52,7 @@ export const deriveCommand: Command = {
     if (values.region === undefined) throw new UsageError('--region is required, for example --region eu-west-1');
     const { region, warning } = parseRegion(values.region, values.fips);
     if (io.stdin.isTTY) println(io.stderr, 'Paste the secret access key, then press Enter and Ctrl-D:');
-    const secret = readOneLine(await readAll(io.stdin));
+    const secret = readOneLine(await readCapped(io.stdin));
     if (warning) println(io.stderr, `warning: ${warning}`);
     const password = deriveSmtpPassword(secret, region);
     if (values.json) {
@@ -60,15 +64,33 @@ export const deriveCommand: Command = {
   },
 };
 
+/** More than a key line ever needs; the rest of a larger input is never read (nor held in memory). */
+export const MAX_INPUT_BYTES = 4096;
+
+/** Reads standard input up to {@link MAX_INPUT_BYTES}; refuses (and stops reading) beyond that. */
+async function readCapped(stdin: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > MAX_INPUT_BYTES) {
+      // Leaving the loop destroys the stream: a writer piping megabytes gets EPIPE instead of filling memory.
+      throw new UsageError(
+        `standard input holds more than ${MAX_INPUT_BYTES} bytes, so it is not a secret access key ` +
+          '(40 characters): give the key alone, on one line',
+      );
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The key line, or a usage error saying what the input looks like instead (never quoting it). */
 function readOneLine(input: string): string {
-  const lines = input.replace(/\r?\n$/, '').split(/\r?\n/);
-  const line = lines[0] ?? '';
-  if (lines.length > 1) {
-    throw new UsageError('standard input holds more than one line: give only the secret access key, on one line');
-  }
+  const line = input.replace(/\r?\n$/, '');
   if (line === '') throw new UsageError('no secret access key on standard input: pipe it in, one line');
-  if (/\s/.test(line)) {
-    throw new UsageError('the secret access key on standard input contains white space: give the key alone');
-  }
+  const problem = secretAccessKeyProblem(line);
+  if (problem !== undefined) throw new UsageError(`standard input does not hold a secret access key: ${problem}`);
   return line;
 }

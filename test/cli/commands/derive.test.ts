@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
+import { MAX_INPUT_BYTES } from '../../../src/cli/commands/derive';
 import { main } from '../../../src/cli/main';
-import { SIGV4_VECTORS } from '../../fixtures/smtp-password-vectors';
+import { SIGV2_VECTORS, SIGV4_VECTORS } from '../../fixtures/smtp-password-vectors';
 import { fakeIo } from '../fake-io';
 
 const VECTOR = SIGV4_VECTORS[4]!; // AWS's documented example key, us-east-2
@@ -80,6 +82,60 @@ describe('derive', () => {
     expect(code).toBeGreaterThan(0);
     expect(io.err()).toContain(message);
     expect(io.out()).toBe('');
+  });
+
+  // Each refusal: exit 2, a message saying what the input looks like, and the input never echoed.
+  const KEY = VECTOR.secretAccessKey;
+  it.each([
+    ['an access key id', 'AKIAIOSFODNN7EXAMPLE\n', 'looks like an access key id (AKIA…)'],
+    ['a temporary access key id', 'ASIAIOSFODNN7EXAMPLE\n', 'temporary (STS) access key id'],
+    ['a SigV4 SMTP password', `${VECTOR.password}\n`, 'looks like an SES SMTP password already'],
+    ['a SigV2 SMTP password', `${SIGV2_VECTORS[2]!.password}\n`, 'legacy SigV2 SES SMTP password'],
+    ['three letters', 'abc\n', 'too short (3 characters'],
+    ['a key missing its last character', `${KEY.slice(0, 39)}\n`, 'too short (39 characters'],
+    ['a key and more', `${KEY}${KEY.slice(0, 5)}\n`, 'too long (45 characters'],
+    ['two lines', `${KEY}\n${KEY}\n`, 'more than one line'],
+    ['white space inside', `${KEY.slice(0, 20)} ${KEY.slice(20)}\n`, 'white space'],
+    ['a trailing space', `${KEY} \n`, 'white space'],
+    ['a URL-safe copy', `${KEY.replace('/', '_')}\n`, 'outside A-Z a-z 0-9 + /'],
+    ['more than the cap', `${KEY}\n`.repeat(200), `more than ${MAX_INPUT_BYTES} bytes`],
+  ])('refuses %s with exit 2, saying what it looks like, without echoing it', async (_name, stdin, message) => {
+    // Prepare
+    const io = fakeIo(stdin);
+
+    // Act
+    const code = await main(['derive', '--region', 'eu-west-1'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(io.err()).toContain(message);
+    expect(io.out()).toBe('');
+    const output = io.out() + io.err();
+    for (const part of stdin.split(/\s+/).filter((p) => p.length >= 8)) {
+      expect(output).not.toContain(part);
+      expect(output).not.toContain(part.slice(0, 16));
+    }
+  });
+
+  it('stops reading an endless input at the cap instead of buffering it', async () => {
+    // Prepare: a stream that would never end on its own (megabytes and more).
+    let produced = 0;
+    const stdin = new Readable({
+      read() {
+        produced += 65536;
+        this.push(Buffer.alloc(65536, 'A'));
+      },
+    });
+    const io = { ...fakeIo(''), stdin };
+
+    // Act
+    const code = await main(['derive', '--region', 'eu-west-1'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(io.err()).toContain(`more than ${MAX_INPUT_BYTES} bytes`);
+    expect(produced).toBeLessThan(1024 * 1024);
+    expect(stdin.destroyed).toBe(true);
   });
 
   it('uses exit code 2 for usage errors and 1 for an invalid region', async () => {
