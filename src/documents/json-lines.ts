@@ -1,15 +1,18 @@
 import { SesSmtpRotationError } from '../core/errors';
 
 /**
- * A JSON parser that remembers the line of every value, so document problems can point at a line. Only JSON:
- * YAML documents are refused with an explanation (a YAML parser is not a dependency of this tool).
+ * A JSON parser that remembers the line of every value, so document problems can point at a line. YAML documents
+ * are read into the same tree by yaml-lines.ts.
  */
 
-/** A parsed JSON value with the 1-based line it starts on. */
+/**
+ * A parsed JSON (or YAML) value with the 1-based line it starts on. A string may record the file line of each of
+ * its text lines (a YAML literal block spans several); otherwise all of them are on `line`.
+ */
 export type JsonNode =
   | { readonly kind: 'object'; readonly line: number; readonly entries: ReadonlyMap<string, JsonEntry> }
   | { readonly kind: 'array'; readonly line: number; readonly items: readonly JsonNode[] }
-  | { readonly kind: 'string'; readonly line: number; readonly value: string }
+  | { readonly kind: 'string'; readonly line: number; readonly value: string; readonly lines?: readonly number[] }
   | { readonly kind: 'number'; readonly line: number; readonly value: number }
   | { readonly kind: 'boolean'; readonly line: number; readonly value: boolean }
   | { readonly kind: 'null'; readonly line: number };
@@ -132,10 +135,12 @@ export function parseJsonWithLines(text: string): JsonNode {
   return root;
 }
 
-/** Whether text looks like a YAML document rather than JSON (used to explain why it cannot be linted). */
-export function looksLikeYaml(text: string): boolean {
-  const first = text.replace(/^\uFEFF/, '').trimStart();
-  return !first.startsWith('{') && /^(---|#|[A-Za-z_][\w-]*\s*:)/m.test(first);
+/** Whether text is a JSON document (an object) rather than YAML: SSM documents in JSON start with `{`. */
+export function looksLikeJson(text: string): boolean {
+  return text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('{');
 }
 
 /** The member `key` of an object node, if the node is an object that has it. */

@@ -1,24 +1,43 @@
-/** The guarantees `lint-document` checks, by rule id (stable: scripts may filter on them). */
-export const RULES = {
-  parse: 'the file is a JSON object (YAML is not supported: convert it to JSON first)',
-  'schema-version': 'schemaVersion is "2.2" (steps with platform preconditions)',
-  'contract-parameter': 'the parameters SecretArn and VersionId the fleet push sends are declared, type String',
-  'contract-pattern': "SecretArn and VersionId keep the contract's allowedPattern (identical, or at least as strict)",
-  'allowed-pattern': 'every parameter has an allowedPattern that compiles, is anchored (^…$) and admits its default',
-  'pattern-injection': 'no allowedPattern admits quotes, $, `, \\, ;, |, &, <, >, braces, globs or white space',
-  'env-var': 'every parameter uses interpolationType ENV_VAR',
-  'secret-parameter': 'no parameter could carry a password (by its name or a pattern loose enough for one)',
-  'no-splice': 'scripts read $SSM_<Name> / $env:SSM_<Name>; {{ }} appears only in the documented fallback line',
-  'no-trace': 'no set -x / set -o xtrace / bash -x / Set-PSDebug -Trace',
-  'no-echo-secret': 'no echo/printf/Write-Output/Write-Host (or bare expression) of a secret variable',
-  'exit-on-error': 'failures end the step non-zero: set -e (and no set +e); $ErrorActionPreference Stop, catch, exit 1',
-  'no-reboot-exit': 'no exit 3010 / exit 194 (the agent would reboot the host)',
-  'platform-precondition': 'every step has a platformType precondition matching its action',
-  'unsupported-action': 'only aws:runShellScript and aws:runPowerShellScript steps (others cannot be checked)',
-} as const;
+import {
+  allowedPattern,
+  contractParameter,
+  contractPattern,
+  envVar,
+  parameterDefault,
+  patternInjection,
+  secretParameter,
+} from './parameter-rules';
+import type { DocumentRule } from './rule';
+import { exitOnError, noEchoSecret, noHeredocSecret, noRebootExit, noSplice, noTrace } from './script-rules';
+import { parse, platformPrecondition, schemaVersion, stepPlatform, unsupportedAction } from './step-rules';
+
+/**
+ * Every guarantee `lint-document` checks, one unit (id, text, check) per rule, in the order `--help` lists them.
+ * Ids are stable: scripts may filter on them.
+ */
+export const RULES = [
+  parse,
+  schemaVersion,
+  contractParameter,
+  contractPattern,
+  allowedPattern,
+  patternInjection,
+  envVar,
+  secretParameter,
+  parameterDefault,
+  noSplice,
+  noTrace,
+  noEchoSecret,
+  noHeredocSecret,
+  exitOnError,
+  noRebootExit,
+  platformPrecondition,
+  stepPlatform,
+  unsupportedAction,
+] as const satisfies readonly DocumentRule[];
 
 /** A rule id. */
-export type RuleId = keyof typeof RULES;
+export type RuleId = (typeof RULES)[number]['id'];
 
 /** One problem found in a document, at a 1-based line of the file. */
 export interface Problem {

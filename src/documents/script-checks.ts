@@ -1,9 +1,7 @@
-import type { Problem } from './rules';
-
 /**
- * Line-based checks of the script a step runs. They read the script the way a reviewer would, not like a shell:
- * a heuristic that catches the usual mistakes of a customization (trace flags, echoing a password, splicing
- * parameters into the text, dropping strict error handling), not a proof.
+ * Line-based readings of the script a step runs, used by the script rules (script-rules.ts). They read the script
+ * the way a reviewer would, not like a shell: a heuristic that catches the usual mistakes of a customization
+ * (trace flags, echoing a password, splicing parameters into the text, dropping strict error handling), not a proof.
  */
 
 /** One script line and the line of the file it came from. */
@@ -19,75 +17,6 @@ const SECRET_NAME = /pass|pwd|secret|token|cred/i;
 const NOT_SECRET_NAME = /(arn|versionid|_id|id)$/i;
 const SECRET_SOURCE = /get-secret-value|Get-SECSecretValue|SecretString/i;
 
-/** Checks one step's script; `stepLine` is reported for what is missing from the whole script. */
-export function checkScript(kind: ScriptKind, lines: readonly ScriptLine[], stepLine: number): Problem[] {
-  const problems: Problem[] = [];
-  const secrets = secretVariables(kind, lines);
-  for (const { text, fileLine } of lines) {
-    const code = stripComment(kind, text);
-    checkSplice(kind, text, fileLine, problems);
-    if (code.trim() === '') continue;
-    if (kind === 'shell' && /(^|[;&|]\s*)set\s+(-[A-Za-z]*x|-o\s+xtrace)\b|\b(ba|da|z|k)?sh\s+-[A-Za-z]*x/.test(code)) {
-      problems.push({
-        rule: 'no-trace',
-        line: fileLine,
-        message: 'shell tracing prints every expanded value, secrets too',
-      });
-    }
-    if (kind === 'powershell' && /Set-PSDebug\b[^\n]*-Trace\s+[12]/i.test(code)) {
-      problems.push({
-        rule: 'no-trace',
-        line: fileLine,
-        message: 'Set-PSDebug -Trace prints every value, secrets too',
-      });
-    }
-    if (/\bexit\s+(3010|194)\b/.test(code)) {
-      problems.push({
-        rule: 'no-reboot-exit',
-        line: fileLine,
-        message: 'exit 3010/194 asks the SSM Agent to reboot the host: use exit 1 for failures',
-      });
-    }
-    if (kind === 'shell' && /(^|[;&|]\s*)set\s+(\+[A-Za-z]*e|\+o\s+errexit)\b/.test(code)) {
-      problems.push({ rule: 'exit-on-error', line: fileLine, message: 'set +e turns off exit-on-error' });
-    }
-    const leaked = echoedSecret(kind, code, secrets);
-    if (leaked) {
-      problems.push({
-        rule: 'no-echo-secret',
-        line: fileLine,
-        message: `${leaked} looks like a secret and reaches the command output (visible in Run Command history)`,
-      });
-    }
-  }
-  const all = lines.map((l) => stripComment(kind, l.text)).join('\n');
-  if (kind === 'shell' && !/(^|\n)\s*set\s+(-[A-Za-z]*e|-o\s+errexit)/.test(all)) {
-    problems.push({
-      rule: 'exit-on-error',
-      line: stepLine,
-      message: 'the shell script has no set -e (set -euo pipefail): a failing command would not fail the step',
-    });
-  }
-  if (kind === 'powershell') {
-    const lastCatch = all.search(/\bcatch\s*(\[[^\]]*\]\s*)?\{(?![\s\S]*\bcatch\s*(\[[^\]]*\]\s*)?\{)/i);
-    const missing = [
-      [/\$ErrorActionPreference\s*=\s*['"]Stop['"]/i.test(all), "$ErrorActionPreference = 'Stop'"],
-      [lastCatch >= 0, 'a try/catch'],
-      [lastCatch >= 0 && /\bexit\s+1\b/.test(all.slice(lastCatch)), 'exit 1 in the catch block'],
-    ]
-      .filter(([present]) => !present)
-      .map(([, what]) => what as string);
-    if (missing.length > 0) {
-      problems.push({
-        rule: 'exit-on-error',
-        line: stepLine,
-        message: `the PowerShell script lacks ${missing.join(', ')}: errors could end the step as Success`,
-      });
-    }
-  }
-  return problems;
-}
-
 /** Whether a line is the documented fallback for agents without ENV_VAR, for parameter `name`. */
 export function fallbackParameter(kind: ScriptKind, text: string): string | undefined {
   const m =
@@ -97,22 +26,20 @@ export function fallbackParameter(kind: ScriptKind, text: string): string | unde
   return m && m[1] === m[2] && m[2] === m[3] ? m[1] : undefined;
 }
 
-function checkSplice(kind: ScriptKind, text: string, fileLine: number, problems: Problem[]): void {
-  if (!text.includes('{{')) return;
-  if (fallbackParameter(kind, text) !== undefined) return;
+/** Why a line splices a parameter into the script text (`{{ Name }}` outside the fallback line), or undefined. */
+export function spliceProblem(kind: ScriptKind, text: string): string | undefined {
+  if (!text.includes('{{')) return undefined;
+  if (fallbackParameter(kind, text) !== undefined) return undefined;
   const name = /\{\{\s*([\w:.-]+)\s*\}\}/.exec(text)?.[1] ?? '…';
   const read = kind === 'shell' ? `"$SSM_${name}"` : `$env:SSM_${name}`;
-  problems.push({
-    rule: 'no-splice',
-    line: fileLine,
-    message:
-      `{{ ${name} }} splices the value into the script text: read ${read} instead ` +
-      '(only the documented fallback line may use {{ }})',
-  });
+  return (
+    `{{ ${name} }} splices the value into the script text: read ${read} instead ` +
+    '(only the documented fallback line may use {{ }})'
+  );
 }
 
 // Whole-line comments only (both shells start them with #): a # inside a line may be part of a string.
-function stripComment(_kind: ScriptKind, text: string): string {
+export function stripComment(_kind: ScriptKind, text: string): string {
   return /^\s*#/.test(text) ? '' : text;
 }
 
@@ -120,7 +47,7 @@ function stripComment(_kind: ScriptKind, text: string): string {
  * Variables that hold a secret: by name (password, secret, token, cred…), or assigned straight from a secret
  * fetch. Not propagated further: fields parsed out of a secret (the user name, the endpoint) are not secret.
  */
-function secretVariables(kind: ScriptKind, lines: readonly ScriptLine[]): Set<string> {
+export function secretVariables(kind: ScriptKind, lines: readonly ScriptLine[]): Set<string> {
   const secrets = new Set<string>();
   const assignment =
     kind === 'shell'
@@ -139,7 +66,8 @@ function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !NOT_SECRET_NAME.test(name);
 }
 
-function references(kind: ScriptKind, code: string, secrets: ReadonlySet<string>): string | undefined {
+/** The first secret variable a piece of code references, as `$name`. */
+export function references(kind: ScriptKind, code: string, secrets: ReadonlySet<string>): string | undefined {
   const re = kind === 'shell' ? /\$\{?(\w+)/g : /\$(?:\{)?(?:script:|env:)?(\w+)/g;
   for (const m of code.matchAll(re)) {
     const name = m[1] ?? '';
@@ -149,7 +77,7 @@ function references(kind: ScriptKind, code: string, secrets: ReadonlySet<string>
 }
 
 /** The secret variable a line writes to the command output, if any. */
-function echoedSecret(kind: ScriptKind, code: string, secrets: ReadonlySet<string>): string | undefined {
+export function echoedSecret(kind: ScriptKind, code: string, secrets: ReadonlySet<string>): string | undefined {
   if (kind === 'shell') {
     // Each command of a pipeline/list separately: `printf "$pw" | base64` feeds a pipe, not the output.
     for (const segment of code.split(/;|&&|\|\|/)) {

@@ -1,4 +1,4 @@
-import { JsonSyntaxError, looksLikeYaml, member, parseJsonWithLines } from '../../src/documents/json-lines';
+import { JsonSyntaxError, looksLikeJson, member, parseJsonWithLines } from '../../src/documents/json-lines';
 
 describe('parseJsonWithLines', () => {
   it('records the line of every key and value', () => {
@@ -45,10 +45,11 @@ describe('parseJsonWithLines', () => {
   });
 });
 
-describe('looksLikeYaml', () => {
-  it('tells YAML from broken JSON', () => {
-    expect(looksLikeYaml('schemaVersion: "2.2"\n')).toBe(true);
-    expect(looksLikeYaml('---\nfoo: 1\n')).toBe(true);
-    expect(looksLikeYaml('{"schemaVersion": "2.2",}')).toBe(false);
+describe('looksLikeJson', () => {
+  it('tells a JSON object, even broken, from YAML', () => {
+    expect(looksLikeJson('{"schemaVersion": "2.2",}')).toBe(true);
+    expect(looksLikeJson('\uFEFF\n  {"a": 1}')).toBe(true);
+    expect(looksLikeJson('schemaVersion: "2.2"\n')).toBe(false);
+    expect(looksLikeJson('---\nfoo: 1\n')).toBe(false);
   });
 });

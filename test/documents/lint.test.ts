@@ -1,27 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { DOCUMENT_FILE } from '../../src/documents/assemble';
-import { lintDocumentText, UnsupportedDocumentFormatError } from '../../src/documents/lint';
+import { lintDocumentText } from '../../src/documents/lint';
 import type { RuleId } from '../../src/documents/rules';
-import { DOCUMENTS_DIR } from '../../src/documents/shipped';
-
-const SHIPPED = readFileSync(join(DOCUMENTS_DIR, DOCUMENT_FILE), 'utf8');
-
-/** Replaces the first occurrence of `find` (after the line containing `after`, if given) and returns its line. */
-function mutate(find: string, replace: string, after?: string): { text: string; line: number } {
-  const start = after === undefined ? 0 : SHIPPED.indexOf(after);
-  if (start < 0) throw new Error(`anchor not found: ${after}`);
-  const at = SHIPPED.indexOf(find, start);
-  if (at < 0) throw new Error(`text not found: ${find}`);
-  return {
-    text: SHIPPED.slice(0, at) + replace + SHIPPED.slice(at + find.length),
-    line: SHIPPED.slice(0, at).split('\n').length,
-  };
-}
-
-function lineOf(find: string, after?: string): number {
-  return mutate(find, find, after).line;
-}
+import { lineOf, mutate, SHIPPED } from './shipped-text';
 
 describe('lintDocumentText', () => {
   it('finds no problem in the shipped document', () => {
@@ -156,11 +135,6 @@ describe('lintDocumentText', () => {
   it('accepts printf of the credential into a file or a pipe', () => {
     expect(lintDocumentText(SHIPPED).filter((p) => p.rule === 'no-echo-secret')).toEqual([]);
     expect(SHIPPED).toContain('printf \'%s %s\\\\n\' \\"$relayhost\\" \\"$new_cred\\" >>\\"$tmp_src\\"');
-  });
-
-  it('refuses YAML with an explanation instead of guessing', () => {
-    expect(() => lintDocumentText('schemaVersion: "2.2"\nmainSteps: []\n')).toThrow(UnsupportedDocumentFormatError);
-    expect(() => lintDocumentText('---\nschemaVersion: "2.2"\n')).toThrow(/reads JSON only/);
   });
 
   it('reports a duplicate key, which JSON parsers resolve differently', () => {

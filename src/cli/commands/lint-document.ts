@@ -1,60 +1,90 @@
 import { readFileSync } from 'node:fs';
-import { lintDocumentText, UnsupportedDocumentFormatError } from '../../documents/lint';
+import { formatOfFileName, lintDocumentText } from '../../documents/lint';
 import { RULES, type Problem } from '../../documents/rules';
 import { EXIT, parseFlags, UsageError, type Command } from '../command';
 import { println, type Io } from '../io';
 
-const width = Math.max(...Object.keys(RULES).map((r) => r.length));
-const HELP = `Usage: ses-smtp-rotation lint-document <file.json>... [--json]
+const width = Math.max(...RULES.map((r) => r.id.length));
+const HELP = `Usage: ses-smtp-rotation lint-document <file>... [--json]
 
 Checks that a (customized) SSM Command document keeps the guarantees the rotation relies on.
-Each problem is printed as <file>:<line>: <rule>: <message>. Documents must be JSON (convert YAML first).
+Documents may be JSON or YAML (as SSM accepts both): .yaml/.yml files are read as YAML, .json as
+JSON, others by their content. Each problem is printed as <file>:<line>: <rule>: <message>.
 
 Rules:
-${Object.entries(RULES)
-  .map(([id, text]) => `  ${id.padEnd(width)}  ${text}`)
-  .join('\n')}
+${RULES.map((r) => `  ${r.id.padEnd(width)}  ${r.text}`).join('\n')}
 
 Options:
-  --json      print {"files": [{"file", "problems": [{"line", "rule", "message"}]}]}
+  --json      print one JSON document, always (also on errors):
+              {"ok", "error", "files": [{"file", "ok", "error", "problems": [{"rule", "line", "message"}]}]}
   -h, --help  show this help
 
-Exit codes: 0 no problem, 1 problems found, 2 usage error (no file, unreadable file, YAML).`;
+Exit codes: 0 no problem, 1 problems found or a file unreadable, 2 usage error.`;
 
-/** `lint-document`: check a document file against the rotation's guarantees. */
+/** The result for one file: its problems, or why it could not be read. */
+interface FileResult {
+  readonly file: string;
+  readonly ok: boolean;
+  readonly error: string | null;
+  readonly problems: Problem[];
+}
+
+/** `lint-document`: check document files against the rotation's guarantees. */
 export const lintDocumentCommand: Command = {
   name: 'lint-document',
-  summary: 'check a customized SSM document keeps the rotation guarantees',
+  summary: 'check a customized SSM document (JSON or YAML) keeps the rotation guarantees',
   help: HELP,
   async run(args: string[], io: Io): Promise<number> {
-    const { values, positionals } = parseFlags(args, { json: { type: 'boolean', default: false } }, true);
-    if (positionals.length === 0)
-      throw new UsageError('give the document file to check, e.g. lint-document my-document.json');
-    const results: { file: string; problems: Problem[] }[] = [];
-    for (const file of positionals) {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    // Known before parsing, so a usage error is reported as JSON too.
+    const json = args.includes('--json');
+    let files: string[];
+    try {
+      const { positionals } = parseFlags(args, { json: { type: 'boolean', default: false } }, true);
+      if (positionals.length === 0) {
+        throw new UsageError('give the document file to check, e.g. lint-document my-document.json');
       }
-      try {
-        results.push({ file, problems: lintDocumentText(text) });
-      } catch (error) {
-        if (error instanceof UnsupportedDocumentFormatError) throw new UsageError(`${file}: ${error.message}`);
-        throw error;
-      }
+      files = positionals;
+    } catch (error) {
+      if (!json || !(error instanceof UsageError)) throw error;
+      println(io.stdout, JSON.stringify({ ok: false, error: error.message, files: [] }, null, 2));
+      println(io.stderr, `error: ${error.message}`);
+      return EXIT.usage;
+    }
+    const results = files.map(lintFile);
+    const ok = results.every((r) => r.ok);
+    if (json) {
+      println(io.stdout, JSON.stringify({ ok, error: null, files: results }, null, 2));
+      return ok ? EXIT.ok : EXIT.failure;
+    }
+    for (const { file, error, problems } of results) {
+      if (error !== null) println(io.stderr, `error: ${file}: ${error}`);
+      for (const p of problems) println(io.stdout, `${file}:${p.line}: ${p.rule}: ${p.message}`);
+      if (error === null && problems.length === 0) println(io.stdout, `${file}: ok`);
     }
     const count = results.reduce((n, r) => n + r.problems.length, 0);
-    if (values.json) {
-      println(io.stdout, JSON.stringify({ files: results }, null, 2));
-    } else {
-      for (const { file, problems } of results) {
-        for (const p of problems) println(io.stdout, `${file}:${p.line}: ${p.rule}: ${p.message}`);
-        if (problems.length === 0) println(io.stdout, `${file}: ok`);
-      }
-      if (count > 0) println(io.stderr, `${count} problem${count === 1 ? '' : 's'} found`);
-    }
-    return count === 0 ? EXIT.ok : EXIT.failure;
+    const unreadable = results.filter((r) => r.error !== null).length;
+    const summary = [
+      count > 0 ? `${count} problem${count === 1 ? '' : 's'} found` : '',
+      unreadable > 0 ? `${unreadable} file${unreadable === 1 ? '' : 's'} not checked` : '',
+    ].filter((s) => s !== '');
+    if (summary.length > 0) println(io.stderr, summary.join(', '));
+    return ok ? EXIT.ok : EXIT.failure;
   },
 };
+
+function lintFile(file: string): FileResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return { file, ok: false, error: `cannot read the file (${code}): check the path and permissions`, problems: [] };
+  }
+  try {
+    const problems = lintDocumentText(text, formatOfFileName(file));
+    return { file, ok: problems.length === 0, error: null, problems };
+  } catch (error) {
+    // Not expected (every reader error is a parse problem), but --json must still print one document.
+    return { file, ok: false, error: `could not be checked: ${(error as Error).name}`, problems: [] };
+  }
+}
