@@ -15,7 +15,8 @@ export type ScriptKind = 'shell' | 'powershell';
 
 const SECRET_NAME = /pass|pwd|secret|token|cred/i;
 const NOT_SECRET_NAME = /(arn|versionid|_id|id)$/i;
-const SECRET_SOURCE = /get-secret-value|Get-SECSecretValue|SecretString/i;
+/** Code that fetches a secret (its value is a secret wherever it flows). */
+export const SECRET_SOURCE = /get-secret-value|Get-SECSecretValue|SecretString/i;
 
 /** Whether a line is the documented fallback for agents without ENV_VAR, for parameter `name`. */
 export function fallbackParameter(kind: ScriptKind, text: string): string | undefined {

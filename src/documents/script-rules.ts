@@ -3,6 +3,7 @@ import type { Finding } from './rule';
 import {
   echoedSecret,
   references,
+  SECRET_SOURCE,
   secretVariables,
   spliceProblem,
   stripComment,
@@ -121,21 +122,21 @@ export const noHeredocSecret = {
   },
 } as const;
 
+const HEREDOC_FIX =
+  'bash writes here-strings and here-documents to a temporary file (always before bash 5.1, e.g. Amazon Linux 2 ' +
+  `and RHEL 8), so the secret can reach the disk: pipe it instead (printf '%s' "$value" | …, or cmd | …)`;
+
 function heredocFindings(lines: readonly ScriptLine[], secrets: ReadonlySet<string>): Finding[] {
+  const secretIn = (code: string): string | undefined =>
+    references('shell', code, secrets) ?? (SECRET_SOURCE.test(code) ? 'the fetched secret' : undefined);
   const findings: Finding[] = [];
-  const fix = (name: string): string =>
-    'bash writes here-strings and here-documents to a temporary file (always before bash 5.1, e.g. Amazon Linux 2 ' +
-    `and RHEL 8), so the secret can reach the disk: pipe it from the printf builtin instead, printf '%s' "${name}" | …`;
   for (let i = 0; i < lines.length; i++) {
     const { text, fileLine } = lines[i] as ScriptLine;
     const code = stripComment('shell', text);
     const hereString = /<<<(.*)$/.exec(code);
-    const inString = hereString ? references('shell', hereString[1] ?? '', secrets) : undefined;
-    if (inString) {
-      findings.push({
-        line: fileLine,
-        message: `${inString} is fed to a process through a here-string: ${fix(inString)}`,
-      });
+    const fed = hereString ? secretIn(hereString[1] ?? '') : undefined;
+    if (fed) {
+      findings.push({ line: fileLine, message: `${fed} is fed to a process through a here-string: ${HEREDOC_FIX}` });
       continue;
     }
     const here = code.includes('((') ? null : HERE_DOCUMENT.exec(code);
@@ -143,15 +144,14 @@ function heredocFindings(lines: readonly ScriptLine[], secrets: ReadonlySet<stri
     const [, quote, delimiter] = here;
     let end = i + 1;
     let leaked: string | undefined;
-    while (end < lines.length && (lines[end] as ScriptLine).text.trim() !== delimiter) {
+    for (; end < lines.length && (lines[end] as ScriptLine).text.trim() !== delimiter; end++) {
       // A quoted delimiter turns expansion off: "$password" in the body is then literal text.
-      leaked ??= quote ? undefined : references('shell', (lines[end] as ScriptLine).text, secrets);
-      end++;
+      if (!quote) leaked ??= secretIn((lines[end] as ScriptLine).text);
     }
     if (leaked) {
       findings.push({
         line: fileLine,
-        message: `${leaked} is fed to a process through a here-document: ${fix(leaked)}`,
+        message: `${leaked} is fed to a process through a here-document: ${HEREDOC_FIX}`,
       });
     }
     i = end;

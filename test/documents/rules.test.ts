@@ -136,6 +136,13 @@ describe('no-heredoc-secret', () => {
     ]);
   });
 
+  it('reports a here-string fed straight from a secret fetch', () => {
+    const { text, line } = insert(['base64 >/dev/null <<<"$(aws secretsmanager get-secret-value --secret-id x)"']);
+    expect(lintDocumentText(text)).toEqual([
+      { rule: 'no-heredoc-secret', line, message: expect.stringContaining('the fetched secret') },
+    ]);
+  });
+
   it('accepts a here-document with a quoted delimiter (no expansion) or without a secret', () => {
     expect(lintDocumentText(insert(['base64 >/dev/null <<"EOF"', '$smtp_password', 'EOF']).text)).toEqual([]);
     expect(lintDocumentText(insert(['cat >/dev/null <<-EOF', '  relay $relayhost', '  EOF']).text)).toEqual([]);
