@@ -88,7 +88,8 @@ async function readCapped(stdin: Readable): Promise<string> {
 
 /** The key line, or a usage error saying what the input looks like instead (never quoting it). */
 function readOneLine(input: string): string {
-  const line = input.replace(/\r?\n$/, '');
+  // A byte-order mark (a key file saved by Notepad) is never part of a key.
+  const line = input.replace(/^\uFEFF/, '').replace(/\r?\n$/, '');
   if (line === '') throw new UsageError('no secret access key on standard input: pipe it in, one line');
   const problem = secretAccessKeyProblem(line);
   if (problem !== undefined) throw new UsageError(`standard input does not hold a secret access key: ${problem}`);

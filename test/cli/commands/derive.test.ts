@@ -20,6 +20,12 @@ describe('derive', () => {
     expect(io.out()).toBe(`${VECTOR.password}\n`);
   });
 
+  it('ignores the byte-order mark of a key file saved by a Windows editor', async () => {
+    const io = fakeIo(`\uFEFF${VECTOR.secretAccessKey}\r\n`);
+    expect(await main(['derive', '--region', VECTOR.region], io)).toBe(0);
+    expect(io.out()).toBe(`${VECTOR.password}\n`);
+  });
+
   it('prints region, endpoint and password with --json', async () => {
     const io = fakeIo(VECTOR.secretAccessKey);
     expect(await main(['derive', '--region', VECTOR.region, '--json'], io)).toBe(0);
