@@ -21,7 +21,8 @@ export function formatOfFileName(file: string): DocumentFormat | undefined {
 
 /**
  * Returns every problem of the document text, sorted by line (then in rule order). `format` defaults to what the
- * text looks like: JSON when it starts with `{`, else YAML.
+ * text looks like: JSON when it starts with `{`, else YAML. A syntax error is a `parse` problem, never an exception.
+ * @default format: by content
  */
 export function lintDocumentText(text: string, format?: DocumentFormat): Problem[] {
   const as = format ?? (looksLikeJson(text) ? 'json' : 'yaml');

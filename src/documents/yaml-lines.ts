@@ -18,7 +18,10 @@ export class YamlSyntaxError extends SesSmtpRotationError {
   }
 }
 
-/** Parses `text` as one YAML document, keeping line numbers. Duplicate keys are an error, as in the JSON reader. */
+/**
+ * Parses `text` as one YAML document, keeping line numbers. Duplicate keys are an error, as in the JSON reader.
+ * @throws YamlSyntaxError when the text is not exactly one valid YAML document
+ */
 export function parseYamlWithLines(text: string): JsonNode {
   const counter = new LineCounter();
   const document = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
