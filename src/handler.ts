@@ -68,7 +68,11 @@ function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
   const fleet = overrides.fleet ?? new SsmFleet({ ssm: new SSMClient({}), config: config.fleet, clock, logger: log });
   const probe =
     overrides.probe ??
-    createSmtpProbe({ clock, ...(config.tlsServername ? { tlsServername: config.tlsServername } : {}) });
+    createSmtpProbe({
+      clock,
+      ...(config.tlsServername ? { tlsServername: config.tlsServername } : {}),
+      ...(config.trustedCaPem ? { extraCaPem: config.trustedCaPem } : {}),
+    });
   const record = overrides.recordMetrics ?? powertoolsMetrics();
   return {
     config,

@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { regionOfSmtpHost } from '../../src/core/endpoint';
 import { ConfigurationError } from '../../src/core/errors';
+import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, lambdaEnvironmentBytes } from '../../src/core/trusted-ca';
 import { ENV, loadConfig } from '../../src/rotation/config';
 import type { FleetTargeting, TimingOptions } from './props';
 import { propError, serializeTagTargets } from './validate';
@@ -13,6 +14,8 @@ export interface RotationEnvironmentInput {
   readonly fips: boolean;
   readonly smtpEndpoint?: string;
   readonly smtpTlsServername?: string;
+  /** Checked, normalised PEM of the SMTP check's extra CA. */
+  readonly trustedCaPem?: string;
   readonly secretArn: string;
   readonly documentName: string;
   readonly fleet: FleetTargeting;
@@ -35,6 +38,7 @@ const PROP_OF_VARIABLE: Record<string, string> = {
   [ENV.endpoint]: 'smtpEndpoint',
   [ENV.port]: 'smtpPort',
   [ENV.tlsServername]: 'smtpTlsServername',
+  [ENV.trustedCaPem]: 'smtpTrustedCaPem',
   [ENV.tagTargets]: 'fleet.tags',
   [ENV.instanceIds]: 'fleet.instanceIds',
   [ENV.maxConcurrency]: 'fleet.maxConcurrency',
@@ -59,6 +63,7 @@ export function rotationEnvironment(input: RotationEnvironmentInput): Record<str
     [ENV.fips]: input.fips ? 'true' : undefined,
     [ENV.port]: String(input.smtpPort),
     [ENV.tlsServername]: input.smtpTlsServername,
+    [ENV.trustedCaPem]: input.trustedCaPem,
     [ENV.expectedSecretArn]: input.secretArn,
     [ENV.documentName]: input.documentName,
     [ENV.tagTargets]: serializeTagTargets(fleet.tags),
@@ -78,6 +83,7 @@ export function rotationEnvironment(input: RotationEnvironmentInput): Record<str
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   validateWithLambdaLoader(defined);
+  checkEnvironmentSize(defined);
   return defined;
 }
 
@@ -93,18 +99,41 @@ function seconds(value: Duration | undefined, fallback: Duration): string {
 function validateWithLambdaLoader(env: Record<string, string>): void {
   const concrete: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
+    // A CA given as a token (e.g. an SSM parameter) is only known at deploy time: nothing to check here.
+    if (Token.isUnresolved(value) && name === ENV.trustedCaPem) continue;
     concrete[name] = Token.isUnresolved(value) ? standIn(name, env) : value;
   }
   try {
     loadConfig(concrete);
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    // The loader's messages start with the variable they are about.
-    const variable = /^environment variable ([A-Z_]+)/.exec(error.message)?.[1];
-    const prop = variable === undefined ? undefined : PROP_OF_VARIABLE[variable];
+    const prop = error.setting === undefined ? undefined : PROP_OF_VARIABLE[error.setting];
     throw prop ? propError(prop, `is invalid (${error.message})`) : error;
   }
 }
+
+/**
+ * Lambda refuses a function whose variables exceed 4 KB (their JSON text) only at deploy time. Names CloudFormation
+ * generates are unknown at synth, so each token counts as a generous {@link TOKEN_BYTES} characters.
+ */
+function checkEnvironmentSize(env: Record<string, string>): void {
+  const estimate = Object.fromEntries(
+    Object.entries(env).map(([name, value]) => [name, Token.isUnresolved(value) ? 'x'.repeat(TOKEN_BYTES) : value]),
+  );
+  const bytes = lambdaEnvironmentBytes(estimate);
+  if (bytes <= LAMBDA_ENVIRONMENT_LIMIT_BYTES) return;
+  const over = `make the function's environment about ${bytes} bytes, over Lambda's ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}-byte limit for all variables together`;
+  if (env[ENV.trustedCaPem] !== undefined) {
+    throw propError(
+      'smtpTrustedCaPem',
+      `holds ${Buffer.byteLength(env[ENV.trustedCaPem]!, 'utf8')} bytes of PEM, which ${over}: give only the CA that signs the SMTP endpoint, not a bundle`,
+    );
+  }
+  throw new ConfigurationError(`the settings ${over}: shorten the fleet tags, node ids or serviceName`);
+}
+
+/** Size assumed for a value CloudFormation fills in at deploy time (ARNs and generated names are shorter). */
+const TOKEN_BYTES = 160;
 
 function standIn(name: string, env: Record<string, string>): string {
   switch (name) {

@@ -102,6 +102,13 @@ export interface SesSmtpRotationProps {
   readonly smtpEndpoint?: string;
   /** TLS server name to verify when {@link smtpEndpoint} is a VPC endpoint name. Default: the endpoint itself. */
   readonly smtpTlsServername?: string;
+  /**
+   * Extra CA certificate(s), PEM, that the SMTP check (testSecret) trusts besides the public roots: the root of a
+   * TLS-inspecting proxy or of a private endpoint. Only certificates (never a key); checked at synth. It travels in
+   * the function's environment (`SMTP_TRUSTED_CA_PEM`), where Lambda allows 4 KB for all variables together: give
+   * the one CA that signs the endpoint, not a bundle. Default: public roots only.
+   */
+  readonly smtpTrustedCaPem?: string;
   /** Automatic rotation schedule. */
   readonly schedule?: RotationScheduleOptions;
   /** Customer managed key for the secret. Default: the AWS managed key `aws/secretsmanager`. */

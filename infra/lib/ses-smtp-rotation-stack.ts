@@ -69,6 +69,7 @@ export class SesSmtpRotationStack extends Stack {
       fips: s.fips,
       smtpEndpoint: s.smtpEndpoint,
       smtpTlsServername: s.smtpTlsServername,
+      smtpTrustedCaPem: s.smtpTrustedCaPem,
       schedule: {
         expression: s.schedule,
         window: s.scheduleWindow,

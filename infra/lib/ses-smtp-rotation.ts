@@ -22,6 +22,7 @@ import {
   validateSchedule,
   validateSendingScope,
   validateSmtpPort,
+  validateTrustedCaPem,
 } from './validate';
 
 export * from './props';
@@ -66,6 +67,8 @@ export class SesSmtpRotation extends Construct {
     validateSchedule(expression, window);
     validateHostRoleArns(props.hostRoleArns ?? []);
     validateEmails(props.notifications?.emails ?? []);
+    const trustedCaPem =
+      props.smtpTrustedCaPem === undefined ? undefined : validateTrustedCaPem(props.smtpTrustedCaPem);
     // Documents first: a bad document fails synth before anything else is modelled.
     const documentFiles = loadDocuments(props.documentsDirectory ?? DEFAULT_DOCUMENTS_DIRECTORY);
     const fleet = selectFleetDocument(documentFiles, props.fleetDocument);
@@ -147,6 +150,7 @@ export class SesSmtpRotation extends Construct {
       fips: props.fips ?? false,
       smtpEndpoint: props.smtpEndpoint,
       smtpTlsServername: props.smtpTlsServername,
+      trustedCaPem,
       secretArn: this.secret.secretArn,
       documentName: this.fleetDocumentName,
       fleet: props.fleet,

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { ConfigurationError } from '../../src/core/errors';
+import { parseTrustedCaPem, TrustedCaProblem } from '../../src/core/trusted-ca';
 
 /**
  * The ready stack's configuration as plain data, read from CDK context (`cdk.json` or `-c key=value`). Every key
@@ -12,6 +14,8 @@ export interface DeploymentSettings {
   readonly fips?: boolean;
   readonly smtpEndpoint?: string;
   readonly smtpTlsServername?: string;
+  /** From `smtpTrustedCaPem` (the PEM text) or `smtpTrustedCaFile` (a PEM file), checked. */
+  readonly smtpTrustedCaPem?: string;
   readonly fleetTags?: Record<string, string[]>;
   readonly instanceIds?: string[];
   readonly maxConcurrency?: string;
@@ -39,6 +43,8 @@ export const CONTEXT_KEYS = {
   fips: 'true to use the FIPS SMTP host',
   smtpEndpoint: 'explicit SMTP host name',
   smtpTlsServername: 'TLS server name to verify when smtpEndpoint is a VPC endpoint name',
+  smtpTrustedCaPem: 'PEM text of the extra CA certificate the SMTP check trusts, e.g. "$(cat proxy-ca.pem)"',
+  smtpTrustedCaFile: 'path of a PEM file holding the extra CA certificate the SMTP check trusts',
   fleetTags: 'relay tags as Key=v1,v2;Key2=v',
   instanceIds: 'relay node ids (comma-separated), instead of fleetTags',
   maxConcurrency: 'hosts updated at once, e.g. 1 or 10%',
@@ -97,6 +103,7 @@ export function settingsFromContext(get: (key: string) => unknown): DeploymentSe
     fips: bool('fips'),
     smtpEndpoint: text('smtpEndpoint'),
     smtpTlsServername: text('smtpTlsServername'),
+    smtpTrustedCaPem: trustedCa(text('smtpTrustedCaPem'), text('smtpTrustedCaFile')),
     fleetTags: tags(get('fleetTags')),
     instanceIds: list('instanceIds'),
     maxConcurrency: text('maxConcurrency'),
@@ -124,6 +131,32 @@ export function settingsFromContext(get: (key: string) => unknown): DeploymentSe
   ) as unknown as DeploymentSettings;
 }
 
+/** The extra CA from its PEM text or its file (relative paths from the directory `cdk` runs in), checked. */
+function trustedCa(pem: string | undefined, file: string | undefined): string | undefined {
+  if (pem !== undefined && file !== undefined) {
+    throw contextError('smtpTrustedCaFile', 'cannot be combined with smtpTrustedCaPem: give one of them');
+  }
+  const key: Key = file !== undefined ? 'smtpTrustedCaFile' : 'smtpTrustedCaPem';
+  let text = pem;
+  if (file !== undefined) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw contextError(
+        key,
+        `names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  }
+  if (text === undefined) return undefined;
+  try {
+    return parseTrustedCaPem(text).pem;
+  } catch (error) {
+    if (!(error instanceof TrustedCaProblem)) throw error;
+    throw contextError(key, file === undefined ? error.message : `names ${file}, which ${error.message}`);
+  }
+}
+
 /** `Key=v1,v2;Key2=v` (string) or `{"Key": ["v1", "v2"]}` (cdk.json). */
 function tags(value: unknown): Record<string, string[]> | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -148,5 +181,7 @@ function tags(value: unknown): Record<string, string[]> | undefined {
 }
 
 function contextError(key: Key, message: string): ConfigurationError {
-  return new ConfigurationError(`context key ${key} ${message}: pass -c ${key}=… (${CONTEXT_KEYS[key]})`);
+  return new ConfigurationError(`context key ${key} ${message}: pass -c ${key}=… (${CONTEXT_KEYS[key]})`, {
+    setting: key,
+  });
 }

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { SES_SMTP_PORTS } from '../../src/core/endpoint';
 import { ConfigurationError } from '../../src/core/errors';
+import { parseTrustedCaPem, TrustedCaProblem } from '../../src/core/trusted-ca';
 import type { FleetTargeting, SendingScope } from './props';
 
 /**
@@ -10,7 +11,7 @@ import type { FleetTargeting, SendingScope } from './props';
 
 /** Builds the error for one prop. */
 export function propError(prop: string, message: string): ConfigurationError {
-  return new ConfigurationError(`SesSmtpRotation prop ${prop} ${message}`);
+  return new ConfigurationError(`SesSmtpRotation prop ${prop} ${message}`, { setting: prop });
 }
 
 const IDENTITY = /^[^\s/*:,;]+\.[^\s/*:,;]+$/;
@@ -124,5 +125,19 @@ export function validateEmails(emails: readonly string[]): void {
     if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
       throw propError('notifications.emails', `contains "${email}": expected an e-mail address`);
     }
+  }
+}
+
+/**
+ * The SMTP check's extra CA: PEM certificates only, each decodable and currently valid (the same parser the
+ * function uses). Returns the normalised PEM (certificate blocks only: fewer bytes in the 4 KB environment).
+ */
+export function validateTrustedCaPem(pem: string): string {
+  if (Token.isUnresolved(pem)) return pem;
+  try {
+    return parseTrustedCaPem(pem).pem;
+  } catch (error) {
+    if (!(error instanceof TrustedCaProblem)) throw error;
+    throw propError('smtpTrustedCaPem', error.message);
   }
 }

@@ -30,5 +30,17 @@ export class TemporaryCredentialError extends SesSmtpRotationError {}
 /** A stored SMTP password of the retired SigV2 kind (starts with "A"). */
 export class LegacyPasswordError extends SesSmtpRotationError {}
 
-/** Invalid or missing configuration (environment variables, CLI flags, construct props). */
-export class ConfigurationError extends SesSmtpRotationError {}
+/**
+ * Invalid or missing configuration (environment variables, CLI flags, construct props, CDK context keys).
+ * `setting` names what the user must change (e.g. `SMTP_PORT`, `fleet.maxConcurrency`, `smtpPort`) so that a
+ * caller can map it to its own vocabulary without parsing the message.
+ */
+export class ConfigurationError extends SesSmtpRotationError {
+  /** The setting (variable, prop, context key or flag) the error is about, when there is one. */
+  readonly setting?: string;
+
+  constructor(message: string, options?: { cause?: unknown; setting?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.setting !== undefined) this.setting = options.setting;
+  }
+}

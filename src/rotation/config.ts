@@ -1,6 +1,12 @@
 import { DEFAULT_SMTP_PORT, assertHostMatchesRegion, smtpEndpoint } from '../core/endpoint';
 import { ConfigurationError } from '../core/errors';
 import { parseRegion } from '../core/regions';
+import {
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+  lambdaEnvironmentBytes,
+  parseTrustedCaPem,
+  TrustedCaProblem,
+} from '../core/trusted-ca';
 
 /** One tag key and the values that select hosts (values ORed; several keys ANDed, as SSM does). */
 export interface TagTarget {
@@ -36,6 +42,11 @@ export interface RotationConfig {
   readonly port: number;
   /** Name to verify the endpoint's certificate against (VPC endpoint DNS names); default the host. */
   readonly tlsServername?: string;
+  /**
+   * Extra CA certificates (PEM) the SMTP check trusts besides the public roots: a TLS-inspecting proxy or a
+   * private endpoint. Checked and normalised (certificate blocks only).
+   */
+  readonly trustedCaPem?: string;
   /** When set, any other SecretId is refused (confused-deputy guard). */
   readonly expectedSecretArn?: string;
   readonly fleet: FleetConfig;
@@ -55,6 +66,7 @@ export const ENV = {
   fips: 'SMTP_FIPS',
   port: 'SMTP_PORT',
   tlsServername: 'SMTP_TLS_SERVERNAME',
+  trustedCaPem: 'SMTP_TRUSTED_CA_PEM',
   expectedSecretArn: 'EXPECTED_SECRET_ARN',
   documentName: 'FLEET_DOCUMENT_NAME',
   tagTargets: 'FLEET_TARGET_TAGS',
@@ -97,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
   } catch (error) {
     fail(ENV.endpoint, (error as Error).message);
   }
+  const trustedCaPem = loadTrustedCa(env);
   const expectedSecretArn = optional(env, ENV.expectedSecretArn);
   if (expectedSecretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:/.test(expectedSecretArn)) {
     fail(ENV.expectedSecretArn, 'must be a Secrets Manager secret ARN');
@@ -108,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
     endpoint,
     port: integer(env, ENV.port, DEFAULT_SMTP_PORT, 1, 65535),
     ...(optional(env, ENV.tlsServername) ? { tlsServername: optional(env, ENV.tlsServername) } : {}),
+    ...(trustedCaPem ? { trustedCaPem } : {}),
     ...(expectedSecretArn ? { expectedSecretArn } : {}),
     fleet: loadFleetConfig(env),
     ...(optional(env, ENV.notificationTopicArn)
@@ -116,6 +130,34 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
     safetyMarginMs: integer(env, ENV.safetyMarginSeconds, 30, 5, 300) * 1000,
     probeMaxWaitMs: integer(env, ENV.probeMaxWaitSeconds, 150, 5, 840) * 1000,
   };
+}
+
+/**
+ * The extra CA of the SMTP check. The size check counts only this function's own variables ({@link ENV}): Lambda
+ * counts all of them, so the construct checks the whole set at synth.
+ */
+function loadTrustedCa(env: NodeJS.ProcessEnv): string | undefined {
+  const text = optional(env, ENV.trustedCaPem);
+  if (text === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = parseTrustedCaPem(text).pem;
+  } catch (error) {
+    if (!(error instanceof TrustedCaProblem)) throw error;
+    fail(ENV.trustedCaPem, error.message);
+  }
+  const own = Object.fromEntries(
+    Object.values(ENV).flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])),
+  );
+  const bytes = lambdaEnvironmentBytes(own);
+  if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+    fail(
+      ENV.trustedCaPem,
+      `makes the function's variables ${bytes} bytes, over Lambda's ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}-byte limit ` +
+        'for all variables together: trust only the CA that signs the SMTP endpoint (not a whole bundle)',
+    );
+  }
+  return pem;
 }
 
 /** Parses `Role=relay,relay-dr;Env=prod` into tag targets. */
@@ -202,5 +244,5 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 }
 
 function fail(name: string, message: string): never {
-  throw new ConfigurationError(`environment variable ${name} ${message}`);
+  throw new ConfigurationError(`environment variable ${name} ${message}`, { setting: name });
 }

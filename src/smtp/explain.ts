@@ -1,5 +1,6 @@
 import { regionOfSmtpHost, smtpEndpoint } from '../core/endpoint';
 import { SECRET_ACCESS_KEY_PATTERN, SIGV2_SMTP_PASSWORD_PATTERN, SMTP_PASSWORD_PATTERN } from '../core/key-shapes';
+import { TRUSTED_CA_SETTING } from '../core/trusted-ca';
 import type { Failure, FailureKind } from './classify';
 import {
   SmtpAccountNotSubscribedError,
@@ -35,6 +36,8 @@ export interface ExplainContext {
   readonly timeouts: ProbeTimeouts;
   /** True when a retryable reply was still coming when the deadline was reached. */
   readonly deadlineReached: boolean;
+  /** True when an extra CA was configured (then it is the wrong one, rather than missing). */
+  readonly trustedCaConfigured?: boolean;
 }
 
 type ErrorClass = new (message: string, summary: ProbeSummary, options?: { cause?: unknown }) => SmtpProbeError;
@@ -169,7 +172,7 @@ function rejectedCauses({ summary: s, passwordShape: shape, deadlineReached }: E
   return list;
 }
 
-function tlsCauses(failure: Failure, { summary: s }: ExplainContext, portModes: string): string[] {
+function tlsCauses(failure: Failure, { summary: s, trustedCaConfigured }: ExplainContext, portModes: string): string[] {
   const text = `${failure.systemCode ?? ''} ${failure.detail}`;
   const list: string[] = [];
   if (/wrong version number|packet length|unknown protocol/i.test(text))
@@ -182,8 +185,11 @@ function tlsCauses(failure: Failure, { summary: s }: ExplainContext, portModes: 
   }
   if (/self[- ]signed|unable to (verify|get)|issuer|untrusted/i.test(text)) {
     list.push(
-      'the certificate chain is not trusted: a TLS-inspecting proxy or a private endpoint needs its CA supplied ' +
-        'explicitly (extra CA option)',
+      trustedCaConfigured
+        ? 'the certificate chain is not trusted: the configured extra CA does not sign this certificate; supply ' +
+            `the CA that does, e.g. the TLS-inspecting proxy's root (${TRUSTED_CA_SETTING})`
+        : 'the certificate chain is not trusted: a TLS-inspecting proxy or a private endpoint needs its CA ' +
+            `certificate supplied explicitly (${TRUSTED_CA_SETTING})`,
     );
   }
   if (/expired|not yet valid/i.test(text)) list.push('the certificate is expired or not yet valid (check the clock)');

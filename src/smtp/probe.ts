@@ -2,6 +2,7 @@ import { systemClock, type Clock, type Deadline } from '../core/clock';
 import { tlsModeForPort, type TlsMode } from '../core/endpoint';
 import { ConfigurationError } from '../core/errors';
 import { maskKeyId } from '../core/mask';
+import { parseTrustedCaPem, TrustedCaProblem } from '../core/trusted-ca';
 import type { ProbeReport, SmtpProbe, SmtpProbeTarget } from '../rotation/ports';
 import { authenticateOnce, type AttemptSettings } from './attempt';
 import { classifyFailure, isRetryable } from './classify';
@@ -55,8 +56,13 @@ export class NodemailerSmtpProbe implements SmtpProbe {
     this.clock = options.clock ?? systemClock;
     this.timeouts = resolveTimeouts(options.timeouts);
     this.backoff = resolveBackoff(options.backoff);
-    if (options.extraCaPem !== undefined && !options.extraCaPem.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new ConfigurationError('the extra CA must be a PEM certificate (-----BEGIN CERTIFICATE----- …)');
+    if (options.extraCaPem !== undefined) {
+      try {
+        parseTrustedCaPem(options.extraCaPem);
+      } catch (error) {
+        if (!(error instanceof TrustedCaProblem)) throw error;
+        throw new ConfigurationError(`the extra CA of the SMTP check ${error.message}`, { setting: 'extraCaPem' });
+      }
     }
   }
 
@@ -93,6 +99,7 @@ export class NodemailerSmtpProbe implements SmtpProbe {
             passwordShape: passwordShape(target.password),
             timeouts: this.timeouts,
             deadlineReached: isRetryable(failure.kind),
+            trustedCaConfigured: this.options.extraCaPem !== undefined,
           },
           sanitizedCause(error, secrets),
         );

@@ -87,6 +87,8 @@ describe('NodemailerSmtpProbe transport security', () => {
     expect(error).toBeInstanceOf(SmtpTlsError);
     expect(error.summary.attempts).toBe(1);
     expect(error.message).toContain('not trusted');
+    expect(error.message).toContain('smtpTrustedCaPem'); // names the setting that fixes it
+    expect(error.message).toContain('SMTP_TRUSTED_CA_PEM');
     expect(endpoint?.authAttemptCount).toBe(0);
   });
 

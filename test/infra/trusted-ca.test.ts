@@ -1,0 +1,113 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigurationError } from '../../src/core/errors';
+import { ENV } from '../../src/rotation/config';
+import { createTlsAuthority } from '../../src/sandbox/tls-authority';
+import { SesSmtpRotation } from '../../infra/lib/ses-smtp-rotation';
+import { SesSmtpRotationStack } from '../../infra/lib/ses-smtp-rotation-stack';
+import { settingsFromContext } from '../../infra/lib/settings';
+import { baseProps, FIXTURE_DOCUMENTS, INLINE_CODE, onlyResource, rotationTemplate, stackWith } from './helpers';
+
+const proxy = createTlsAuthority('Bank TLS inspection root');
+const from = (context: Record<string, unknown>) => settingsFromContext((key) => context[key]);
+
+function functionVariables(template: Template): Record<string, unknown> {
+  return onlyResource(template, 'AWS::Lambda::Function').Properties.Environment.Variables as Record<string, unknown>;
+}
+
+function refusal(build: () => unknown): ConfigurationError {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    throw error;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('smtpTrustedCaPem (construct prop)', () => {
+  it('reaches the function as SMTP_TRUSTED_CA_PEM, certificate blocks only', () => {
+    // Prepare / Act
+    const template = rotationTemplate({ smtpTrustedCaPem: `# proxy root\n${proxy.caCertPem}` });
+
+    // Assess
+    const value = functionVariables(template)[ENV.trustedCaPem] as string;
+    expect(value.replace(/\s/g, '')).toBe(proxy.caCertPem.replace(/\s/g, ''));
+  });
+
+  it('sets no variable when the prop is not given', () => {
+    // Prepare / Act / Assess
+    expect(functionVariables(rotationTemplate())).not.toHaveProperty(ENV.trustedCaPem);
+  });
+
+  it('fails synth naming the prop for a value that is not a PEM certificate, or holds a key', () => {
+    // Prepare
+    const build = (smtpTrustedCaPem: string) => () =>
+      stackWith((stack) => new SesSmtpRotation(stack, 'Rotation', baseProps({ smtpTrustedCaPem })));
+
+    // Act
+    const path = refusal(build('/etc/ssl/proxy-ca.pem'));
+    const key = refusal(build(`${proxy.caCertPem}-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n`));
+
+    // Assess
+    expect(path.setting).toBe('smtpTrustedCaPem');
+    expect(path.message).toMatch(/^SesSmtpRotation prop smtpTrustedCaPem holds no PEM certificate/);
+    expect(key.message).toMatch(/^SesSmtpRotation prop smtpTrustedCaPem contains a private key/);
+  });
+
+  it("fails synth when the CA would push the function's variables over Lambda's 4 KB", () => {
+    // Prepare: three certificates and the rest of the environment exceed 4 KB.
+    const bundle = [1, 2, 3].map((i) => createTlsAuthority(`CA ${i}`).caCertPem).join('');
+
+    // Act
+    const error = refusal(() =>
+      stackWith((stack) => new SesSmtpRotation(stack, 'Rotation', baseProps({ smtpTrustedCaPem: bundle }))),
+    );
+
+    // Assess
+    expect(error.setting).toBe('smtpTrustedCaPem');
+    expect(error.message).toMatch(/prop smtpTrustedCaPem .*\d+ bytes.* over Lambda's 4096-byte limit/);
+  });
+});
+
+describe('smtpTrustedCaPem / smtpTrustedCaFile (context keys)', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'trusted-ca-'));
+  const file = join(directory, 'proxy-ca.pem');
+  writeFileSync(file, proxy.caCertPem);
+
+  it('reads the CA from the PEM text or from a file, and the stack passes it to the function', () => {
+    // Prepare / Act
+    const fromText = from({ identities: 'example.com', smtpTrustedCaPem: proxy.caCertPem });
+    const fromFile = from({ identities: 'example.com', smtpTrustedCaFile: file });
+    const stack = new SesSmtpRotationStack(new App(), 'Installation', {
+      settings: { ...fromFile, fleetTags: { Role: ['relay'] } },
+      code: INLINE_CODE,
+      documentsDirectory: FIXTURE_DOCUMENTS,
+    });
+
+    // Assess
+    expect(fromText.smtpTrustedCaPem).toBe(fromFile.smtpTrustedCaPem);
+    const variables = functionVariables(Template.fromStack(stack));
+    expect(variables[ENV.trustedCaPem]).toBe(fromFile.smtpTrustedCaPem);
+  });
+
+  it('explains an unreadable file, a file without a certificate and both keys at once', () => {
+    // Prepare
+    const notPem = join(directory, 'notes.txt');
+    writeFileSync(notPem, 'ask the proxy team');
+
+    // Act / Assess
+    expect(() => from({ identities: 'a.com', smtpTrustedCaFile: join(directory, 'missing.pem') })).toThrow(
+      /^context key smtpTrustedCaFile names .*missing\.pem, which cannot be read \(ENOENT\): pass -c smtpTrustedCaFile=/,
+    );
+    expect(() => from({ identities: 'a.com', smtpTrustedCaFile: notPem })).toThrow(
+      /^context key smtpTrustedCaFile names .*notes\.txt, which holds no PEM certificate/,
+    );
+    expect(() => from({ identities: 'a.com', smtpTrustedCaFile: file, smtpTrustedCaPem: proxy.caCertPem })).toThrow(
+      /smtpTrustedCaFile cannot be combined with smtpTrustedCaPem/,
+    );
+  });
+});

@@ -1,0 +1,70 @@
+import { ConfigurationError } from '../../src/core/errors';
+import { LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../../src/core/trusted-ca';
+import { loadConfig } from '../../src/rotation/config';
+import { createTlsAuthority } from '../../src/sandbox/tls-authority';
+
+const ENV = {
+  SES_IAM_USER_NAME: 'ses-smtp-sender',
+  SES_REGION: 'eu-west-1',
+  FLEET_DOCUMENT_NAME: 'SesSmtpCredentialUpdate',
+  FLEET_TARGET_TAGS: 'Role=smtp-relay',
+};
+const proxy = createTlsAuthority('Bank TLS inspection root');
+
+function refusal(env: NodeJS.ProcessEnv): ConfigurationError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig SMTP_TRUSTED_CA_PEM', () => {
+  it('trusts no extra CA when the variable is unset or empty', () => {
+    // Prepare / Act / Assess
+    expect(loadConfig(ENV).trustedCaPem).toBeUndefined();
+    expect(loadConfig({ ...ENV, SMTP_TRUSTED_CA_PEM: ' ' }).trustedCaPem).toBeUndefined();
+  });
+
+  it('reads the extra CA as checked certificate blocks only', () => {
+    // Prepare / Act
+    const config = loadConfig({ ...ENV, SMTP_TRUSTED_CA_PEM: `# proxy root\n${proxy.caCertPem}` });
+
+    // Assess
+    expect(config.trustedCaPem).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/);
+    expect(config.trustedCaPem).not.toContain('#');
+  });
+
+  it('refuses a value that is not a PEM certificate, naming the variable', () => {
+    // Prepare / Act
+    const error = refusal({ ...ENV, SMTP_TRUSTED_CA_PEM: 'proxy-ca.pem' });
+
+    // Assess
+    expect(error.setting).toBe('SMTP_TRUSTED_CA_PEM');
+    expect(error.message).toMatch(/^environment variable SMTP_TRUSTED_CA_PEM holds no PEM certificate: supply the CA/);
+  });
+
+  it('refuses variables over Lambda’s 4 KB, naming the CA variable and the size', () => {
+    // Prepare: four CA certificates are well over 4096 bytes.
+    const bundle = [1, 2, 3, 4].map((i) => createTlsAuthority(`CA ${i}`).caCertPem).join('');
+
+    // Act
+    const error = refusal({ ...ENV, SMTP_TRUSTED_CA_PEM: bundle });
+
+    // Assess
+    expect(error.setting).toBe('SMTP_TRUSTED_CA_PEM');
+    expect(error.message).toMatch(
+      new RegExp(
+        `makes the function's variables \\d+ bytes, over Lambda's ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}-byte limit`,
+      ),
+    );
+    expect(error.message).toContain('trust only the CA that signs the SMTP endpoint');
+  });
+
+  it('names the variable in the error of any other bad variable too', () => {
+    // Prepare / Act / Assess
+    expect(refusal({ ...ENV, SMTP_PORT: 'x' }).setting).toBe('SMTP_PORT');
+  });
+});
