@@ -4,6 +4,8 @@
 # (bash .ci/run) and on a developer machine. Needs the .NET SDK (`dotnet`) already on the machine.
 set -euo pipefail
 
+# dotnet keeps global tools under $HOME: make sure there is one (a bare CI environment may not set it).
+export HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 PWSH_VERSION=7.6.9
 PESTER_VERSION=6.2.0
 TOOLS_DIR="${HOME}/.dotnet/tools"
