@@ -179,6 +179,24 @@ Describe 'the IIS step under PowerShell' {
       $run.Stderr | Should -Match 'restoring SmtpSvc/1 failed: the previous password is unknown'
     }
 
+    It 'changes nothing when the relay cannot be reached for the AUTH test' {
+      $global:FakeIis.Store['SmtpSvc/1'].RemoteSmtpPort = 1
+      $before = Get-FakeIisSnapshot
+      $run = Invoke-IisStep @{ VersionId = $New.versionId }
+      $run.ExitCode | Should -Be 1
+      (Get-ResultFields $run).reason | Should -Be 'relay-unreachable'
+      $run.Stderr | Should -Match 'could not test the new credential against localhost:1'
+      Assert-NothingChanged $before
+    }
+
+    It 'fails when WMI lists no SMTP virtual server at all' {
+      $global:FakeIis.Store.Clear()
+      $run = Invoke-IisStep @{ VersionId = $New.versionId }
+      $run.ExitCode | Should -Be 1
+      (Get-ResultFields $run).reason | Should -Be 'no-iis'
+      $run.Stderr | Should -Match 'no SMTP virtual server found through WMI'
+    }
+
     It 'changes nothing when a listed virtual server does not exist' {
       $run = Invoke-IisStep @{ VersionId = $New.versionId; IisVirtualServers = '1,7' }
       $run.ExitCode | Should -Be 1
