@@ -366,6 +366,11 @@ if ($MyInvocation.InvocationName -ne '.') {
     [Console]::Error.WriteLine('error: ' + $_.Exception.Message)
     $exitCode = 1
   }
-  if ($exitCode -ne 0) { exit 1 }
-  exit 0
+  # Anything but a single number (e.g. stray pipeline output of a customization) fails the step.
+  if ($exitCode -isnot [int]) {
+    [Console]::Error.WriteLine('error: main returned more than its exit code: a customized step writes to the pipeline (add [void] or | Out-Null)')
+  } elseif ($exitCode -eq 0) {
+    exit 0
+  }
+  exit 1
 }

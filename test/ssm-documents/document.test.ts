@@ -130,7 +130,7 @@ describe('the IIS script (text)', () => {
     expect(lines).toContain("$ErrorActionPreference = 'Stop'");
     expect(lines).toContain('Set-StrictMode -Version 2.0');
     const lastCatch = lines.map((l) => /\bcatch\s*\{/.test(l)).lastIndexOf(true);
-    expect(lines.slice(lastCatch)).toContain('  if ($exitCode -ne 0) { exit 1 }');
+    expect(lines.slice(lastCatch)).toContain('  exit 1');
     expect(iis).not.toMatch(/exit\s+(3010|194)\b/);
   });
 

@@ -206,4 +206,25 @@ describeWithPowerShell('the IIS step as a process, like the agent runs it', () =
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('fails, saying why, when a customized main writes to the pipeline besides its exit code', async () => {
+    // Prepare: a customization that leaves a value on the pipeline.
+    const dir = mkdtempSync(join(tmpdir(), 'ses-smtp-rotation-iis-agent-'));
+    try {
+      const file = join(dir, '_script.ps1');
+      const text = stepScript(iisStep!).replace('function main {\n', "function main {\n  'a stray value'\n");
+      expect(text).toContain("'a stray value'");
+      writeFileSync(file, text);
+      // Act
+      const result = await runPwsh(
+        ['-File', file],
+        pwshEnv({ SSM_SecretArn: SECRET_ARN, SSM_VersionId: randomUUID() }),
+      );
+      // Assess
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('main returned more than its exit code');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
