@@ -9,11 +9,13 @@
 #  - Every run prints exactly one result line (Write-Result): status=updated|unchanged|failed, then key=, never the
 #    password. Errors go to stderr, before it. Exit 0 on success, 1 on failure; never 3010 or 194 (reboot codes).
 #  - $ErrorActionPreference 'Stop' and Set-StrictMode: any error reaches main's catch, which rolls back.
-#  - Nothing changes before the new credential is fetched, checked and accepted by the relay (Test-NewCredential).
+#  - Nothing changes before the new credential is fetched, checked and (unless VerifyRelayAuth=no) accepted by the
+#    relay (Test-NewCredential).
 #  - Every server is recorded in the rollback plan before it is changed; Undo-Swap restores exactly those.
 #  - The password never reaches an output stream, a command line or a file.
 #  - IIS is only touched through the seam functions (Assert-IisSmtpInstalled, Get-SmtpVirtualServers,
-#    Get-SmtpVirtualServer, Save-SmtpVirtualServer, Restart-SmtpVirtualServer): tests replace them with a fake.
+#    Get-SmtpVirtualServer, Save-SmtpVirtualServer, Restart-SmtpVirtualServer): the tests put a fake IIS behind them.
+#  - main returns only its exit code: what it calls writes nothing to the pipeline (use [void] or | Out-Null).
 # Then regenerate and lint the document: npx tsx src/documents/shipped.ts; ses-smtp-rotation lint-document <file>.
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2.0
