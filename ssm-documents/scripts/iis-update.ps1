@@ -2,6 +2,21 @@
 # Parameters arrive as SSM_* environment variables (interpolationType ENV_VAR, SSM Agent 3.3.2746.0 or later).
 # Requires: Windows PowerShell 5.1, the SMTP Server feature with IIS 6 WMI and Metabase compatibility,
 # AWS.Tools.SecretsManager (or AWSPowerShell, or the AWS CLI). Never prints the password.
+#
+# Customizing (a second relay, a local check, another way to pick servers): edit the step functions, keep this list.
+#  - Parameters are read from $env:SSM_*; only the four fallback lines below hold a placeholder in double braces.
+#  - $Marker, $ArnPattern and $VersionPattern equal src/core/document-contract.ts (the tests compare them).
+#  - Every run prints exactly one result line (Write-Result): status=updated|unchanged|failed, then key=, never the
+#    password. Errors go to stderr, before it. Exit 0 on success, 1 on failure; never 3010 or 194 (reboot codes).
+#  - $ErrorActionPreference 'Stop' and Set-StrictMode: any error reaches main's catch, which rolls back.
+#  - Nothing changes before the new credential is fetched, checked and (unless VerifyRelayAuth=no) accepted by the
+#    relay (Test-NewCredential).
+#  - Every server is recorded in the rollback plan before it is changed; Undo-Swap restores exactly those.
+#  - The password never reaches an output stream, a command line or a file.
+#  - IIS is only touched through the seam functions (Assert-IisSmtpInstalled, Get-SmtpVirtualServers,
+#    Get-SmtpVirtualServer, Save-SmtpVirtualServer, Restart-SmtpVirtualServer): the tests put a fake IIS behind them.
+#  - main returns only its exit code: what it calls writes nothing to the pipeline (use [void] or | Out-Null).
+# Then regenerate and lint the document: npx tsx src/documents/shipped.ts; ses-smtp-rotation lint-document <file>.
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2.0
 
@@ -15,10 +30,64 @@ if (-not $env:SSM_VerifyRelayAuth) { $env:SSM_VerifyRelayAuth = '{{ VerifyRelayA
 $Marker = 'ses-smtp-rotation-result'
 $ArnPattern = '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$'
 $VersionPattern = '^[A-Za-z0-9-]{32,64}$'
+$WmiNamespace = 'root/MicrosoftIISv2'
 
-$applied = New-Object System.Collections.ArrayList
-$keyMasked = '-'
-$authResult = 'skipped'
+# ---- Seam: the only functions that touch IIS (WMI root/MicrosoftIISv2 and the IIS 6 metabase through ADSI). ----
+
+# Fails unless this is Windows PowerShell with WMI and the IIS SMTP service.
+function Assert-IisSmtpInstalled {
+  if (-not (Get-Command Get-WmiObject -ErrorAction SilentlyContinue)) {
+    Stop-Step 'no-iis' 'this step needs Windows PowerShell 5.1 (Get-WmiObject): the IIS 6 WMI provider is not reachable from PowerShell 7'
+  }
+  if (-not (Get-Service -Name SMTPSVC -ErrorAction SilentlyContinue)) {
+    Stop-Step 'no-iis' 'the IIS SMTP Server (service SMTPSVC) is not installed on this host: install the SMTP Server feature, or remove this host from the rotation target tag'
+  }
+}
+
+# Every SMTP virtual server's settings (IIsSmtpServerSetting: Name SmtpSvc/<n>, SmartHost, RouteUserName, ...).
+function Get-SmtpVirtualServers {
+  return @(Get-WmiObject -Namespace $WmiNamespace -Class IIsSmtpServerSetting)
+}
+
+# One virtual server's settings, read again from WMI; $null when it does not exist.
+function Get-SmtpVirtualServer([string]$Name) {
+  return Get-WmiObject -Namespace $WmiNamespace -Class IIsSmtpServerSetting -Filter "Name='$Name'"
+}
+
+# Writes a settings object back to the metabase.
+function Save-SmtpVirtualServer($Setting) {
+  [void]$Setting.Put()
+}
+
+# Restarts one SMTP virtual server through the IIS 6 metabase (ADSI) and waits until it runs again.
+function Restart-SmtpVirtualServer([string]$Number) {
+  $server = [ADSI]"IIS://LOCALHOST/SMTPSVC/$Number"
+  [void]$server.psbase.Invoke('Stop')
+  [void]$server.psbase.Invoke('Start')
+  for ($i = 0; $i -lt 60; $i++) {
+    $server.psbase.RefreshCache()
+    if ($server.psbase.InvokeGet('ServerState') -eq 2) { return }
+    Start-Sleep -Milliseconds 500
+  }
+  throw "SMTP virtual server $Number did not start again within 30 s"
+}
+
+# ---- Helpers ----
+
+# Ends the step with a reason for the result line (reason words as in the Linux step).
+function Stop-Step([string]$Reason, [string]$Message) {
+  $exception = New-Object System.Exception $Message
+  $exception.Data['reason'] = $Reason
+  throw $exception
+}
+
+# Reads one string property of an object; '' when it is absent (no strict-mode error) or null.
+function Get-Field($Object, [string]$Name) {
+  if ($null -eq $Object) { return '' }
+  $property = $Object.PSObject.Properties[$Name]
+  if ($null -eq $property -or $null -eq $property.Value) { return '' }
+  return [string]$property.Value
+}
 
 # Fetches one secret version's SecretString with the host's own role, by version id or by staging label.
 function Get-SecretVersionString([string]$Arn, [string]$Region, [string]$VersionId, [string]$Stage) {
@@ -36,27 +105,17 @@ function Get-SecretVersionString([string]$Arn, [string]$Region, [string]$Version
     if ($LASTEXITCODE -ne 0) { throw "the AWS CLI could not read $($cliSelector -join ' ') of $Arn (exit $LASTEXITCODE)" }
     return ($text -join "`n")
   }
-  throw 'neither AWS.Tools.SecretsManager nor the AWS CLI is installed: install one so the host can read the secret'
+  Stop-Step 'missing-tool' 'neither AWS.Tools.SecretsManager nor the AWS CLI is installed: install one so the host can read the secret'
 }
 
-# Reads one string field of the parsed secret; errors name the field, never the value.
-function Get-Field($Object, [string]$Name) {
-  $property = $Object.PSObject.Properties[$Name]
-  if ($null -eq $property) { return '' }
-  return [string]$property.Value
+# The number n of a virtual server named SmtpSvc/n.
+function Get-ServerNumber($Setting) {
+  return (Get-Field $Setting 'Name').Split('/')[1]
 }
 
-# The password to restore for a virtual server: WMI may not return RoutePassword, so fall back to the secret's
-# AWSCURRENT version (what the host ran with before this rotation) when it belongs to the same user name.
-function Get-PreviousPassword($Setting) {
-  if ($Setting.RoutePassword) { return [string]$Setting.RoutePassword }
-  try {
-    $current = (Get-SecretVersionString $env:SSM_SecretArn $region '' 'AWSCURRENT') | ConvertFrom-Json
-    if ((Get-Field $current 'username') -eq $Setting.RouteUserName) { return (Get-Field $current 'password') }
-  } catch {
-    [Console]::Error.WriteLine('warning: could not read the AWSCURRENT version for rollback: ' + $_.Exception.Message)
-  }
-  return $null
+# The names of a list of virtual servers, comma-separated, for the result line and messages.
+function Get-ServerNames($Settings) {
+  return (@($Settings) | ForEach-Object { Get-Field $_ 'Name' }) -join ','
 }
 
 # One SMTP AUTH exchange over STARTTLS with certificate and host name validation. $true accepted, $false rejected.
@@ -71,27 +130,24 @@ function Test-RelayAuth([string]$RelayHost, [int]$Port, [string]$User, [string]$
     $writer = New-Object System.IO.StreamWriter($plain, [System.Text.Encoding]::ASCII)
     $writer.NewLine = "`r`n"
     $writer.AutoFlush = $true
-    function Read-Reply($r) {
-      do { $line = $r.ReadLine(); if ($null -eq $line) { throw "$RelayHost closed the connection" } } while ($line.Length -gt 3 -and $line[3] -eq '-')
-      return $line.Substring(0, 3)
-    }
-    if ((Read-Reply $reader) -ne '220') { throw "$RelayHost did not greet with 220" }
-    $writer.WriteLine('EHLO ' + $env:COMPUTERNAME)
-    if ((Read-Reply $reader) -ne '250') { throw "$RelayHost refused EHLO" }
+    $helo = 'EHLO ' + [System.Environment]::MachineName
+    if ((Read-SmtpReply $reader $RelayHost) -ne '220') { throw "$RelayHost did not greet with 220" }
+    $writer.WriteLine($helo)
+    if ((Read-SmtpReply $reader $RelayHost) -ne '250') { throw "$RelayHost refused EHLO" }
     $writer.WriteLine('STARTTLS')
-    if ((Read-Reply $reader) -ne '220') { throw "$RelayHost refused STARTTLS" }
+    if ((Read-SmtpReply $reader $RelayHost) -ne '220') { throw "$RelayHost refused STARTTLS" }
     $tls = New-Object System.Net.Security.SslStream($plain, $false)
     $tls.AuthenticateAsClient($RelayHost)
     $reader = New-Object System.IO.StreamReader($tls, [System.Text.Encoding]::ASCII)
     $writer = New-Object System.IO.StreamWriter($tls, [System.Text.Encoding]::ASCII)
     $writer.NewLine = "`r`n"
     $writer.AutoFlush = $true
-    $writer.WriteLine('EHLO ' + $env:COMPUTERNAME)
-    if ((Read-Reply $reader) -ne '250') { throw "$RelayHost refused EHLO after STARTTLS" }
+    $writer.WriteLine($helo)
+    if ((Read-SmtpReply $reader $RelayHost) -ne '250') { throw "$RelayHost refused EHLO after STARTTLS" }
     $authSecret = [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes("`0$User`0$Pass"))
     $writer.WriteLine('AUTH PLAIN ' + $authSecret)
     $authSecret = $null
-    $code = Read-Reply $reader
+    $code = Read-SmtpReply $reader $RelayHost
     $writer.WriteLine('QUIT')
     if ($code -eq '235') { return $true }
     if ($code -eq '535' -or $code -eq '534' -or $code -eq '454') { return $false }
@@ -101,112 +157,222 @@ function Test-RelayAuth([string]$RelayHost, [int]$Port, [string]$User, [string]$
   }
 }
 
-# Restores the previous RouteUserName/RoutePassword of every virtual server this run changed, and restarts it.
-function Restore-Previous {
-  $ok = $true
-  foreach ($entry in $applied) {
+# The 3-digit code of one (possibly multi-line) SMTP reply.
+function Read-SmtpReply($Reader, [string]$RelayHost) {
+  do {
+    $line = $Reader.ReadLine()
+    if ($null -eq $line) { throw "$RelayHost closed the connection" }
+  } while ($line.Length -gt 3 -and $line[3] -eq '-')
+  return $line.Substring(0, 3)
+}
+
+# Prints the one result line the fleet push reads (stdout, outside the pipeline so main can return its exit code).
+function Write-Result([string]$Fields) {
+  [Console]::Out.WriteLine("$Marker $Fields")
+}
+
+# ---- Steps, in the order main runs them ----
+
+# 1. Prerequisites: IIS SMTP present, parameters match their patterns (the agent checks them too; an old agent may not).
+function Assert-Prerequisites {
+  Assert-IisSmtpInstalled
+  if ($env:SSM_SecretArn -cnotmatch $ArnPattern) { Stop-Step 'bad-parameter' 'parameter SecretArn is not a Secrets Manager secret ARN' }
+  if ($env:SSM_VersionId -cnotmatch $VersionPattern) { Stop-Step 'bad-parameter' 'parameter VersionId is not a secret version id' }
+  if ($env:SSM_IisVirtualServers -cnotmatch '^(auto|[1-9][0-9]{0,3}(,[1-9][0-9]{0,3}){0,31})$') { Stop-Step 'bad-parameter' 'parameter IisVirtualServers must be auto or a list such as 1,2' }
+  if ($env:SSM_VerifyRelayAuth -cnotmatch '^(auto|yes|no)$') { Stop-Step 'bad-parameter' 'parameter VerifyRelayAuth must be auto, yes or no' }
+  return @{
+    SecretArn = $env:SSM_SecretArn
+    VersionId = $env:SSM_VersionId
+    Region = $env:SSM_SecretArn.Split(':')[3]
+    Servers = $env:SSM_IisVirtualServers
+    VerifyAuth = $env:SSM_VerifyRelayAuth
+  }
+}
+
+# 2. Fetch: the secret version, checked field by field; errors name the field, never the value.
+function Get-NewCredential($Params) {
+  try {
+    $secretString = Get-SecretVersionString $Params.SecretArn $Params.Region $Params.VersionId ''
+  } catch {
+    if ($_.Exception.Data['reason']) { throw }
+    Stop-Step 'fetch-secret' ('could not read version ' + $Params.VersionId + ' of the secret: ' + $_.Exception.Message)
+  }
+  # One JSON object: PowerShell 7 would unwrap a one-element array, Windows PowerShell would not.
+  if (-not ([string]$secretString).TrimStart().StartsWith('{')) { Stop-Step 'secret-shape' 'the secret value is not a JSON object' }
+  try { $secret = $secretString | ConvertFrom-Json } catch { Stop-Step 'secret-shape' 'the secret value is not JSON' }
+  $secretString = $null
+  $credential = @{ User = (Get-Field $secret 'username'); Pass = (Get-Field $secret 'password'); Endpoint = (Get-Field $secret 'endpoint') }
+  $secret = $null
+  if ($credential.User -cnotmatch '^AKIA[A-Z0-9]{12,124}$') { Stop-Step 'secret-shape' 'secret field username is missing or not an IAM access key id (AKIA...)' }
+  $credential.KeyMasked = $credential.User.Substring(0, 4) + '...' + $credential.User.Substring($credential.User.Length - 4)
+  if ($credential.Pass -cnotmatch '^B[A-Za-z0-9+/]{43}$') { Stop-Step 'secret-shape' 'secret field password is missing or not a SigV4 SES SMTP password (44 characters starting with B)' }
+  if ($credential.Endpoint -cnotmatch '^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$') { Stop-Step 'secret-shape' 'secret field endpoint is missing or not a host name' }
+  return $credential
+}
+
+# 3. The virtual servers to update: the listed ones, or every one whose smart host is the secret's endpoint.
+function Select-TargetServers($Params, [string]$Endpoint) {
+  $all = @(Get-SmtpVirtualServers)
+  if ($all.Count -eq 0) { Stop-Step 'no-iis' "no SMTP virtual server found through WMI $($WmiNamespace): install the IIS 6 WMI Compatibility feature (Web-WMI)" }
+  if ($Params.Servers -eq 'auto') {
+    $targets = @($all | Where-Object { (Get-Field $_ 'SmartHost') -eq $Endpoint })
+    if ($targets.Count -eq 0) {
+      $seen = ($all | ForEach-Object { "$(Get-Field $_ 'Name') smart host '$(Get-Field $_ 'SmartHost')'" }) -join '; '
+      Stop-Step 'endpoint-mismatch' "no SMTP virtual server has smart host $Endpoint ($seen): set the smart host, or name the servers in IisVirtualServers"
+    }
+    return $targets
+  }
+  $targets = @()
+  foreach ($n in $Params.Servers.Split(',')) {
+    $match = @($all | Where-Object { (Get-Field $_ 'Name') -eq "SmtpSvc/$n" })
+    if ($match.Count -ne 1) { Stop-Step 'no-server' "SMTP virtual server SmtpSvc/$n does not exist (found: $(Get-ServerNames $all)): nothing changed" }
+    $smartHost = Get-Field $match[0] 'SmartHost'
+    if ($smartHost -ne $Endpoint) { Stop-Step 'endpoint-mismatch' "SmtpSvc/$n has smart host '$smartHost', not $($Endpoint): nothing changed" }
+    $targets += $match[0]
+  }
+  return $targets
+}
+
+# 4. Verify: the relay accepts the new credential (SMTP AUTH), before anything changes.
+function Test-NewCredential($Params, $Credential, $Targets) {
+  if ($Params.VerifyAuth -eq 'no') { return 'skipped' }
+  $port = 0
+  [void][int]::TryParse((Get-Field $Targets[0] 'RemoteSmtpPort'), [ref]$port)
+  if ($port -le 0) { $port = 587 }
+  try {
+    $accepted = Test-RelayAuth $Credential.Endpoint $port $Credential.User $Credential.Pass
+  } catch {
+    Stop-Step 'relay-unreachable' "could not test the new credential against $($Credential.Endpoint):$($port): $($_.Exception.Message); nothing changed"
+  }
+  if (-not $accepted) {
+    Stop-Step 'relay-rejected' "$($Credential.Endpoint) rejected the new credential (SMTP AUTH): the key may not be active yet, or the password was derived for another region; nothing changed"
+  }
+  return 'verified'
+}
+
+# The password to restore for a virtual server: WMI may not return RoutePassword, so fall back to the secret's
+# AWSCURRENT version (what the host ran with before this rotation) when it belongs to the same user name.
+function Get-PreviousPassword($Params, $Setting) {
+  $fromWmi = Get-Field $Setting 'RoutePassword'
+  if ($fromWmi) { return $fromWmi }
+  try {
+    $current = (Get-SecretVersionString $Params.SecretArn $Params.Region '' 'AWSCURRENT') | ConvertFrom-Json
+    if ((Get-Field $current 'username') -eq (Get-Field $Setting 'RouteUserName')) { return (Get-Field $current 'password') }
+  } catch {
+    [Console]::Error.WriteLine('warning: could not read the AWSCURRENT version for rollback: ' + $_.Exception.Message)
+  }
+  return $null
+}
+
+# 5. Build: the servers that need the new credential, each with what to restore. Servers that already hold it are left
+# alone (a retried command changes nothing).
+function New-SwapPlan($Params, $Credential, $Targets) {
+  $plan = @()
+  foreach ($setting in $Targets) {
+    $holdsIt = ((Get-Field $setting 'RouteUserName') -ceq $Credential.User) -and ((Get-Field $setting 'RoutePassword') -ceq $Credential.Pass)
+    if ($holdsIt) { continue }
+    $plan += [pscustomobject]@{
+      Name = (Get-Field $setting 'Name')
+      Number = (Get-ServerNumber $setting)
+      User = (Get-Field $setting 'RouteUserName')
+      Pass = (Get-PreviousPassword $Params $setting)
+      Setting = $setting
+    }
+  }
+  return $plan
+}
+
+# 6. Swap: writes RouteUserName/RoutePassword (nothing else) and restarts each server. Each entry goes into $Applied
+# before its server is touched, so a failure half-way rolls back that server too.
+function Invoke-Swap($Plan, $Credential, $Applied) {
+  foreach ($entry in $Plan) {
+    [void]$Applied.Add($entry)
     try {
-      $setting = Get-WmiObject -Namespace 'root/MicrosoftIISv2' -Class IIsSmtpServerSetting -Filter "Name='$($entry.Name)'"
+      $entry.Setting.RouteUserName = $Credential.User
+      $entry.Setting.RoutePassword = $Credential.Pass
+      Save-SmtpVirtualServer $entry.Setting
+      Restart-SmtpVirtualServer $entry.Number
+    } catch {
+      Stop-Step 'swap' "$($entry.Name): $($_.Exception.Message)"
+    }
+  }
+}
+
+# 7. Verify again: each changed server, read back from WMI, holds the new user name (and password, when WMI returns it).
+function Confirm-Swap($Plan, $Credential) {
+  foreach ($entry in $Plan) {
+    $check = Get-SmtpVirtualServer $entry.Name
+    if ($null -eq $check) { Stop-Step 'verify' "$($entry.Name) disappeared after the change" }
+    if ((Get-Field $check 'RouteUserName') -cne $Credential.User) { Stop-Step 'verify' "$($entry.Name) did not keep the new user name after Put()" }
+    $readBack = Get-Field $check 'RoutePassword'
+    if ($readBack -and $readBack -cne $Credential.Pass) { Stop-Step 'verify' "$($entry.Name) did not keep the new password after Put()" }
+  }
+}
+
+# 8. Roll back: restores the previous RouteUserName/RoutePassword of every server in $Applied and restarts it.
+# Returns 'done', or 'failed' when one could not be restored (each named on stderr).
+function Undo-Swap($Applied) {
+  $result = 'done'
+  foreach ($entry in $Applied) {
+    try {
       if ($null -eq $entry.Pass) { throw 'the previous password is unknown (WMI did not return it and AWSCURRENT is another key)' }
+      $setting = Get-SmtpVirtualServer $entry.Name
+      if ($null -eq $setting) { throw 'it no longer exists' }
       $setting.RouteUserName = $entry.User
       $setting.RoutePassword = $entry.Pass
-      [void]$setting.Put()
-      Restart-VirtualServer $entry.Number
+      Save-SmtpVirtualServer $setting
+      Restart-SmtpVirtualServer $entry.Number
     } catch {
-      $ok = $false
+      $result = 'failed'
       [Console]::Error.WriteLine("error: restoring $($entry.Name) failed: $($_.Exception.Message)")
     }
   }
-  return $ok
+  return $result
 }
 
-# Restarts one SMTP virtual server through the IIS 6 metabase (ADSI) and waits until it runs again.
-function Restart-VirtualServer([string]$Number) {
-  $server = [ADSI]"IIS://LOCALHOST/SMTPSVC/$Number"
-  [void]$server.psbase.Invoke('Stop')
-  [void]$server.psbase.Invoke('Start')
-  for ($i = 0; $i -lt 60; $i++) {
-    $server.psbase.RefreshCache()
-    if ($server.psbase.InvokeGet('ServerState') -eq 2) { return }
-    Start-Sleep -Milliseconds 500
+# Runs the steps; prints the result line and returns the exit code (0 or 1). Emits nothing else on the pipeline.
+function main {
+  $applied = New-Object System.Collections.ArrayList
+  $keyMasked = '-'
+  try {
+    $params = Assert-Prerequisites
+    $credential = Get-NewCredential $params
+    $keyMasked = $credential.KeyMasked
+    $targets = @(Select-TargetServers $params $credential.Endpoint)
+    $plan = @(New-SwapPlan $params $credential $targets)
+    if ($plan.Count -eq 0) {
+      Write-Result "status=unchanged mta=iis key=$keyMasked servers=$(Get-ServerNames $targets)"
+      return 0
+    }
+    $auth = Test-NewCredential $params $credential $targets
+    Invoke-Swap $plan $credential $applied
+    Confirm-Swap $plan $credential
+    Write-Result "status=updated mta=iis key=$keyMasked servers=$(Get-ServerNames $targets) changed=$(Get-ServerNames $plan) auth=$auth"
+    return 0
+  } catch {
+    [Console]::Error.WriteLine('error: ' + $_.Exception.Message)
+    $reason = $_.Exception.Data['reason']
+    if (-not $reason) { $reason = 'unexpected' }
+    $rollback = 'not-needed'
+    if ($applied.Count -gt 0) { $rollback = Undo-Swap $applied }
+    Write-Result "status=failed mta=iis reason=$reason rollback=$rollback key=$keyMasked"
+    return 1
   }
-  throw "SMTP virtual server $Number did not start again within 30 s"
 }
 
-try {
-  if (-not (Get-Service -Name SMTPSVC -ErrorAction SilentlyContinue)) {
-    throw 'the IIS SMTP Server (service SMTPSVC) is not installed on this host: install the SMTP Server feature, or remove this host from the rotation target tag'
+# Dot-sourcing (. ./iis-update.ps1) only defines the functions, so tests can replace the seam and call main.
+if ($MyInvocation.InvocationName -ne '.') {
+  try {
+    $exitCode = main
+  } catch {
+    [Console]::Error.WriteLine('error: ' + $_.Exception.Message)
+    $exitCode = 1
   }
-  if ($env:SSM_SecretArn -cnotmatch $ArnPattern) { throw 'parameter SecretArn is not a Secrets Manager secret ARN' }
-  if ($env:SSM_VersionId -cnotmatch $VersionPattern) { throw 'parameter VersionId is not a secret version id' }
-  if ($env:SSM_IisVirtualServers -cnotmatch '^(auto|[1-9][0-9]{0,3}(,[1-9][0-9]{0,3}){0,31})$') { throw 'parameter IisVirtualServers must be auto or a list such as 1,2' }
-  if ($env:SSM_VerifyRelayAuth -cnotmatch '^(auto|yes|no)$') { throw 'parameter VerifyRelayAuth must be auto, yes or no' }
-  $region = $env:SSM_SecretArn.Split(':')[3]
-
-  $secretString = Get-SecretVersionString $env:SSM_SecretArn $region $env:SSM_VersionId ''
-
-  try { $secret = $secretString | ConvertFrom-Json } catch { throw 'the secret value is not JSON' }
-  $secretString = $null
-  $user = Get-Field $secret 'username'
-  $pass = Get-Field $secret 'password'
-  $endpoint = Get-Field $secret 'endpoint'
-  $secret = $null
-  if ($user -cnotmatch '^AKIA[A-Z0-9]{12,124}$') { throw 'secret field username is missing or not an IAM access key id (AKIA...)' }
-  $keyMasked = $user.Substring(0, 4) + '...' + $user.Substring($user.Length - 4)
-  if ($pass -cnotmatch '^B[A-Za-z0-9+/]{43}$') { throw 'secret field password is missing or not a SigV4 SES SMTP password (44 characters starting with B)' }
-  if ($endpoint -cnotmatch '^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$') { throw 'secret field endpoint is missing or not a host name' }
-
-  $all = @(Get-WmiObject -Namespace 'root/MicrosoftIISv2' -Class IIsSmtpServerSetting)
-  if ($all.Count -eq 0) { throw 'no SMTP virtual server found through WMI root/MicrosoftIISv2: install the IIS 6 WMI Compatibility feature (Web-WMI)' }
-  if ($env:SSM_IisVirtualServers -eq 'auto') {
-    $targets = @($all | Where-Object { $_.SmartHost -eq $endpoint })
-    if ($targets.Count -eq 0) {
-      $seen = ($all | ForEach-Object { "$($_.Name) smart host '$($_.SmartHost)'" }) -join '; '
-      throw "no SMTP virtual server has smart host $endpoint ($seen): set the smart host, or name the servers in IisVirtualServers"
-    }
-  } else {
-    $targets = @()
-    foreach ($n in $env:SSM_IisVirtualServers.Split(',')) {
-      $match = @($all | Where-Object { $_.Name -eq "SmtpSvc/$n" })
-      if ($match.Count -ne 1) { throw "SMTP virtual server SmtpSvc/$n does not exist" }
-      if ($match[0].SmartHost -ne $endpoint) { throw "SmtpSvc/$n has smart host '$($match[0].SmartHost)', not $endpoint: nothing changed" }
-      $targets += $match[0]
-    }
-  }
-
-  $pending = @($targets | Where-Object { $_.RouteUserName -ne $user -or $_.RoutePassword -ne $pass })
-  if ($pending.Count -eq 0) {
-    Write-Output "$Marker status=unchanged mta=iis key=$keyMasked servers=$(($targets | ForEach-Object { $_.Name }) -join ',')"
+  # Anything but a single number (e.g. stray pipeline output of a customization) fails the step.
+  if ($exitCode -isnot [int]) {
+    [Console]::Error.WriteLine('error: main returned more than its exit code: a customized step writes to the pipeline (add [void] or | Out-Null)')
+  } elseif ($exitCode -eq 0) {
     exit 0
   }
-
-  if ($env:SSM_VerifyRelayAuth -ne 'no') {
-    $port = [int]$targets[0].RemoteSmtpPort
-    if ($port -le 0) { $port = 587 }
-    if (-not (Test-RelayAuth $endpoint $port $user $pass)) {
-      throw "$endpoint rejected the new credential (SMTP AUTH): the key may not be active yet, or the password was derived for another region; nothing changed"
-    }
-    $authResult = 'verified'
-  }
-
-  foreach ($setting in $pending) {
-    $number = $setting.Name.Split('/')[1]
-    $previousPass = Get-PreviousPassword $setting
-    [void]$applied.Add([pscustomobject]@{ Name = $setting.Name; Number = $number; User = $setting.RouteUserName; Pass = $previousPass })
-    $setting.RouteUserName = $user
-    $setting.RoutePassword = $pass
-    [void]$setting.Put()
-    Restart-VirtualServer $number
-    $check = Get-WmiObject -Namespace 'root/MicrosoftIISv2' -Class IIsSmtpServerSetting -Filter "Name='$($setting.Name)'"
-    if ($check.RouteUserName -ne $user) { throw "$($setting.Name) did not keep the new user name after Put()" }
-  }
-  $names = ($targets | ForEach-Object { $_.Name }) -join ','
-  Write-Output "$Marker status=updated mta=iis key=$keyMasked servers=$names auth=$authResult"
-  exit 0
-} catch {
-  [Console]::Error.WriteLine('error: ' + $_.Exception.Message)
-  $rollback = 'not-needed'
-  if ($applied.Count -gt 0) { if (Restore-Previous) { $rollback = 'done' } else { $rollback = 'failed' } }
-  Write-Output "$Marker status=failed mta=iis rollback=$rollback key=$keyMasked"
   exit 1
 }

@@ -119,21 +119,23 @@ describe('the Postfix script', () => {
   });
 });
 
-// The IIS step cannot run here (no Windows, no IIS 6 metabase): these tests read its text. It was not executed.
-describe('the IIS script (structure only, not executed)', () => {
+// The IIS step runs under PowerShell 7 against a fake IIS in iis-update.test.ts; these tests read what only its text
+// shows: where IIS is touched, the order of the steps, and what a customization must keep.
+describe('the IIS script (text)', () => {
   const iis = scripts.iis;
   const lines = iis.split('\n');
+  const functionAt = (name: string) => lines.findIndex((l) => l.startsWith(`function ${name}`));
 
-  it('stops on every error and exits 1 from its catch block, never with a reboot code', () => {
+  it('stops on every error and exits 1 after its last catch block, never with a reboot code', () => {
     expect(lines).toContain("$ErrorActionPreference = 'Stop'");
-    const catchAt = lines.findIndex((l) => l.startsWith('} catch {'));
-    expect(catchAt).toBeGreaterThan(0);
-    expect(lines.slice(catchAt)).toContain('  exit 1');
+    expect(lines).toContain('Set-StrictMode -Version 2.0');
+    const lastCatch = lines.map((l) => /\bcatch\s*\{/.test(l)).lastIndexOf(true);
+    expect(lines.slice(lastCatch)).toContain('  exit 1');
     expect(iis).not.toMatch(/exit\s+(3010|194)\b/);
-    expect(lines.filter((l) => /^try \{$/.test(l))).toHaveLength(1);
   });
 
-  it('reads its parameters from $env:SSM_… and checks them with the contract patterns', () => {
+  it('reads its parameters from $env:SSM_… and checks them with the contract marker and patterns', () => {
+    expect(iis).toContain(`$Marker = '${RESULT_MARKER}'`);
     expect(iis).toContain(`$ArnPattern = '${DOCUMENT_PARAMETERS.SecretArn.allowedPattern}'`);
     expect(iis).toContain(`$VersionPattern = '${DOCUMENT_PARAMETERS.VersionId.allowedPattern}'`);
     expect(iis).toContain('$env:SSM_SecretArn -cnotmatch $ArnPattern');
@@ -141,27 +143,31 @@ describe('the IIS script (structure only, not executed)', () => {
     expect(iis.match(/\{\{/g)).toHaveLength(4); // the four fallback lines only
   });
 
-  it('fetches by version id and writes only RouteUserName/RoutePassword through WMI', () => {
-    expect(iis).toContain('Get-SECSecretValue @byVersion');
-    expect(iis).toContain("$byVersion.VersionId = $VersionId; $cliSelector = @('--version-id', $VersionId)");
-    expect(iis).toContain("-Namespace 'root/MicrosoftIISv2' -Class IIsSmtpServerSetting");
-    const assigned = [...iis.matchAll(/\$(?:setting|check)\.(\w+) = /g)].map((m) => m[1]);
-    expect(new Set(assigned)).toEqual(new Set(['RouteUserName', 'RoutePassword']));
+  it('runs named steps in order, then main, and touches IIS only through the seam functions', () => {
+    const steps = ['Assert-Prerequisites', 'Get-NewCredential', 'Select-TargetServers', 'Test-NewCredential'];
+    const order = [...steps, 'New-SwapPlan', 'Invoke-Swap', 'Confirm-Swap', 'Undo-Swap', 'main'].map(functionAt);
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const seamEnd = functionAt('Stop-Step');
+    for (const [at, line] of lines.entries()) {
+      if (/Get-WmiObject -Namespace|\[ADSI\]|\.Put\(\)|Get-Service -Name/.test(line)) expect(at).toBeLessThan(seamEnd);
+    }
     expect(iis).not.toMatch(/IIS:\/\/LOCALHOST\/SMTPSVC\/1\b/);
     expect(iis).toContain('[ADSI]"IIS://LOCALHOST/SMTPSVC/$Number"');
   });
 
-  it('checks the smart host before changing anything and restores the previous values on failure', () => {
-    expect(iis.indexOf('$_.SmartHost -eq $endpoint')).toBeLessThan(iis.indexOf('$setting.RoutePassword = $pass'));
-    const catchBlock = iis.slice(iis.indexOf('} catch {\n  [Console]::Error'));
-    expect(catchBlock).toContain('Restore-Previous');
-    expect(catchBlock).toContain(`status=failed mta=iis rollback=$rollback`);
+  it('lists in its header what a customization must keep', () => {
+    const header = lines.slice(0, lines.indexOf("$ErrorActionPreference = 'Stop'")).join('\n');
+    for (const kept of ['$env:SSM_', '$Marker', 'Write-Result', 'exactly one result line', 'Undo-Swap', 'seam']) {
+      expect(header).toContain(kept);
+    }
   });
 
   it('never writes a secret variable to the output', () => {
     const outputs = lines.filter((l) => /Write-(Output|Host)|\[Console\]::/.test(l));
     expect(outputs.length).toBeGreaterThan(0);
-    for (const line of outputs) expect(line).not.toMatch(/\$(pass|secret|secretString|authSecret|previousPass)\b/i);
+    for (const line of outputs)
+      expect(line).not.toMatch(/\$(pass|secret|secretString|authSecret|credential|fromWmi)\b/i);
     expect(iis).not.toMatch(/Write-Host/);
   });
 });
