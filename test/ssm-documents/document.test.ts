@@ -140,7 +140,7 @@ describe('the Linux script', () => {
 
   it('prints the result line only through result(), and runs main last', () => {
     const printers = lines.filter((l) => l.includes('$MARKER'));
-    expect(printers).toEqual(["  printf '%s %s\\n' \"$MARKER\" \"$*\""]);
+    expect(printers).toEqual(['  printf \'%s %s\\n\' "$MARKER" "$*"']);
     expect(lines.filter((l) => l.trim() !== '').at(-1)).toBe('main');
   });
 
