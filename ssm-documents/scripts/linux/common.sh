@@ -126,8 +126,10 @@ fail() {
     local kept=("${SWAP_SAVED[@]}")
     if rollback; then how='done'; else
       how='failed'
-      printf 'error: restoring the previous files failed: they are kept as %s; restore them by hand\n' \
-        "${kept[*]}" >&2
+      printf 'error: restoring the previous files or reloading %s failed: a previous file not yet restored is kept as' \
+        "$MTA" >&2
+      printf ' %s' "${kept[@]}" >&2
+      printf '; restore it by hand and reload\n' >&2
       SWAP_SAVED=()
     fi
   fi
