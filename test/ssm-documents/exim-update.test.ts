@@ -176,6 +176,22 @@ describeWithPeer('exim', 'Exim step of the document (real Exim 4, Debian configu
     expect(await s.deliver('exim after restart')).toBe(NEW.user);
   });
 
+  it('works on an agent older than ENV_VAR support (text substitution only)', async () => {
+    // Prepare
+    resetHost();
+    const NEW = newCredential();
+    s.relay.accepted = [OLD, NEW];
+
+    // Act
+    const run = await s.runStep(s.storeVersion(NEW), { legacyAgent: true });
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.resultLine).toMatch(/ status=updated mta=exim /);
+    expect(s.mta.lookup()).toBe(`${NEW.user}:${NEW.pass}`);
+    expectNoSecretIn(run, s.secretsUsed);
+  });
+
   it('fails clearly on a host without Exim', async () => {
     // Act
     const run = await s.runStep(s.storeVersion(newCredential()), { withoutMta: true });

@@ -38,6 +38,8 @@ export interface MtaRunOptions {
   readonly withoutMta?: boolean;
   /** Run the document with every allowedPattern relaxed (to test the script's own checks behind SSM's). */
   readonly relaxed?: boolean;
+  /** An agent older than ENV_VAR support: `{{ }}` text substitution only. */
+  readonly legacyAgent?: boolean;
 }
 
 /** The PATH of a host without Postfix: /usr/sbin (where Debian's postfix lives here) is left out. */
@@ -97,7 +99,7 @@ export async function startMtaScenario(
           'updateLinuxRelay',
           { SecretArn: SECRET_ARN, VersionId: versionId, ...m.parameters, ...options.parameters },
           { PATH: path, LANG: 'C' },
-          { wrap: m.wrap },
+          { wrap: m.wrap, legacyAgent: options.legacyAgent },
         );
       },
       async deliver(subject) {
