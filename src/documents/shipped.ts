@@ -1,14 +1,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assembleDocument, DOCUMENT_FILE, STEP_SCRIPTS, type CommandDocument } from './assemble';
+import {
+  assembleDocument,
+  DOCUMENT_FILE,
+  LINUX_SCRIPT_PARTS,
+  linuxScript,
+  STEP_SCRIPTS,
+  type CommandDocument,
+} from './assemble';
 
 /** The repository's ssm-documents/ folder (from src/ or dist/ alike). */
 export const DOCUMENTS_DIR = join(__dirname, '..', '..', 'ssm-documents');
 
-/** Reads the two step scripts from ssm-documents/scripts/. */
-export function readShippedScripts(dir = DOCUMENTS_DIR): { postfix: string; iis: string } {
+/** Reads the step scripts from ssm-documents/scripts/ (the Linux one assembled from its parts). */
+export function readShippedScripts(dir = DOCUMENTS_DIR): { linux: string; iis: string } {
   return {
-    postfix: readFileSync(join(dir, STEP_SCRIPTS.updatePostfix), 'utf8'),
+    linux: linuxScript(LINUX_SCRIPT_PARTS.map((part) => readFileSync(join(dir, part), 'utf8'))),
     iis: readFileSync(join(dir, STEP_SCRIPTS.updateIisSmtp), 'utf8'),
   };
 }

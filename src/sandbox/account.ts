@@ -204,6 +204,7 @@ export class SandboxAccount {
   private hostAgent(): HostRunner {
     return async (host, request) => {
       const versionId = request.parameters.VersionId?.[0] ?? '';
+      const mta = host.mta ?? (host.platform === 'Windows' ? 'iis' : 'postfix');
       let credential: SmtpCredential;
       try {
         const value = this.secrets.getSecretValue({
@@ -214,16 +215,27 @@ export class SandboxAccount {
         if (parsed.kind !== 'credential') throw new Error('secret holds no credential');
         credential = parsed.credential;
       } catch {
-        return { status: 'Failed', output: `${RESULT_MARKER} status=failed reason=fetch-failed`, exitCode: 1 };
+        return {
+          status: 'Failed',
+          output: `${RESULT_MARKER} status=failed mta=${mta} reason=fetch-secret rollback=not-needed key=-`,
+          exitCode: 1,
+        };
       }
       const previous = this.installed.get(host.instanceId);
       this.installed.set(host.instanceId, { ...credential, versionId });
       if (!this.iam.authenticateSmtp(credential.username, credential.password, credential.region)) {
         if (previous) this.installed.set(host.instanceId, previous);
         else this.installed.delete(host.instanceId);
-        return { status: 'Failed', output: `${RESULT_MARKER} status=rolled-back reason=auth-failed`, exitCode: 1 };
+        return {
+          status: 'Failed',
+          output: `${RESULT_MARKER} status=failed mta=${mta} reason=relay-rejected rollback=not-needed key=${maskKeyId(credential.username)}`,
+          exitCode: 1,
+        };
       }
-      return { status: 'Success', output: `${RESULT_MARKER} status=updated key=${maskKeyId(credential.username)}` };
+      return {
+        status: 'Success',
+        output: `${RESULT_MARKER} status=updated mta=${mta} key=${maskKeyId(credential.username)}`,
+      };
     };
   }
 

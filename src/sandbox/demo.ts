@@ -32,6 +32,8 @@ export interface DemoProof {
 export interface DemoReport {
   readonly hosts: number;
   readonly platforms: Record<string, number>;
+  /** Relays per mail server (postfix, exim, sendmail, iis). */
+  readonly mtas: Record<string, number>;
   readonly endpoint: string;
   readonly runs: readonly { token: string; succeeded: boolean; attempts: number; errors: string[] }[];
   readonly failedHost?: string;
@@ -44,6 +46,15 @@ export interface DemoReport {
 }
 
 /** The Lambda dies right after the most consequential call of each step (setSecret makes none: lost whole). */
+const MTA_NAMES: Readonly<Record<string, string>> = {
+  postfix: 'Postfix',
+  exim: 'Exim',
+  sendmail: 'Sendmail',
+  iis: 'IIS SMTP',
+};
+
+const MTA_ORDER = Object.keys(MTA_NAMES);
+
 const CRASH_POINTS: Record<Exclude<Step, 'setSecret'>, string> = {
   createSecret: 'CreateAccessKey',
   testSecret: 'GetSecretValue',
@@ -98,6 +109,9 @@ async function rotateAndProve(
 ): Promise<DemoReport> {
   const login = smtpLogin(probe, account.clock);
   const platforms = countBy(account.hosts.map((h) => h.platform));
+  const mtas = countBy(
+    account.hosts.map((h) => h.mta ?? 'postfix').sort((a, b) => MTA_ORDER.indexOf(a) - MTA_ORDER.indexOf(b)),
+  );
   const consoleKey = account.iam.keys(account.userName)[0];
   const oldCredential = account.installed.get(account.hosts[0]?.instanceId ?? '');
   print(
@@ -106,6 +120,8 @@ async function rotateAndProve(
   print(
     `Fleet: ${hostCount} relays (${Object.entries(platforms)
       .map(([p, n]) => `${n} ${p}`)
+      .join(', ')}; ${Object.entries(mtas)
+      .map(([m, n]) => `${n} ${MTA_NAMES[m] ?? m}`)
       .join(', ')}), tag Role=smtp-relay.`,
   );
   print(`SES-like SMTP endpoint on 127.0.0.1:${account.port} (STARTTLS, certificate from a CA made for this run).`);
@@ -171,6 +187,7 @@ async function rotateAndProve(
   return {
     hosts: hostCount,
     platforms,
+    mtas,
     endpoint: `127.0.0.1:${account.port}`,
     runs: runs.map((r) => ({
       token: r.token,

@@ -19,11 +19,16 @@ export type HostBehaviour =
   /** Sending to the agent fails and SSM retries for `delayedMs`, then the host runs normally. */
   | { readonly kind: 'delayed'; readonly delayedMs: number };
 
+/** The mail server a node relays with: the document's Linux step picks Postfix, Exim or Sendmail by itself. */
+export type HostMta = 'postfix' | 'exim' | 'sendmail' | 'iis';
+
 /** One simulated managed node. */
 export interface FakeHost {
   /** `i-` + 8/17 hex (EC2) or `mi-` + 17 hex (hybrid). */
   readonly instanceId: string;
   platform: HostPlatform;
+  /** Its MTA (default: Postfix on Linux, IIS SMTP on Windows). */
+  mta?: HostMta;
   tags: Record<string, string>;
   /** An offline agent never picks the command up: it ends Delivery Timed Out at the delivery timeout. */
   online: boolean;
@@ -70,13 +75,17 @@ export interface MakeHostsOptions {
 export function makeHosts(count: number, options: MakeHostsOptions = {}): FakeHost[] {
   const first = options.firstIndex ?? 1;
   const hosts: FakeHost[] = [];
+  let linux = 0;
   for (let n = 0; n < count; n += 1) {
     const index = first + n;
     const hybrid = options.hybridEvery ? index % options.hybridEvery === 0 : false;
     const platform = pickPlatform(options.platforms ?? 'linux', index);
+    // Linux relays take turns: Postfix, Exim, Sendmail (the three the document's Linux step supports).
+    const mta: HostMta = platform === 'Windows' ? 'iis' : LINUX_MTAS[linux++ % LINUX_MTAS.length]!;
     hosts.push({
       instanceId: `${hybrid ? 'mi' : 'i'}-${index.toString(16).padStart(17, '0')}`,
       platform,
+      mta,
       tags: { ...(options.tags ?? { Role: 'smtp-relay' }) },
       online: true,
       behaviour: { kind: 'run' },
@@ -85,6 +94,8 @@ export function makeHosts(count: number, options: MakeHostsOptions = {}): FakeHo
   }
   return hosts;
 }
+
+const LINUX_MTAS: readonly HostMta[] = ['postfix', 'exim', 'sendmail'];
 
 function pickPlatform(mix: 'linux' | 'windows' | 'mixed', index: number): HostPlatform {
   if (mix === 'mixed') return index % 3 === 0 ? 'Windows' : 'Linux';

@@ -72,17 +72,21 @@ describe('lintDocumentText', () => {
     ],
     ['set -x', () => mutate('"set +x"', '"set -x"'), 'no-trace'],
     ['Set-PSDebug -Trace', () => mutate('"Set-StrictMode -Version 2.0"', '"Set-PSDebug -Trace 2"'), 'no-trace'],
-    ['echo of the password', () => mutate('"new_cred=', '"echo \\"$smtp_password\\"; new_cred='), 'no-echo-secret'],
+    [
+      'echo of the password',
+      () => mutate('"  SMTP_PASSWORD=$REPLY"', '"  SMTP_PASSWORD=$REPLY; echo \\"$SMTP_PASSWORD\\""'),
+      'no-echo-secret',
+    ],
     [
       'printf of the credential to stdout',
-      () => mutate('>>\\"$tmp_src\\"; fi"', '; fi"', 'if [ \\"$replaced\\" = no ]; then printf'),
+      () => mutate('>>\\"$PF_NEW\\"; fi"', '; fi"', 'if [ \\"$replaced\\" = no ]; then printf'),
       'no-echo-secret',
     ],
     ['Write-Output of the password', () => mutate('"  $secret = $null"', '"  Write-Output $pass"'), 'no-echo-secret'],
     ['a bare password expression', () => mutate('"  $secret = $null"', '"  $pass"'), 'no-echo-secret'],
     [
       'no set -e',
-      () => mutate('"set -euo pipefail"', '"set -uo pipefail"'),
+      () => mutate('"set -Eeuo pipefail"', '"set -Euo pipefail"'),
       'exit-on-error',
       () => lineOf('"runCommand"'),
     ],
@@ -134,7 +138,9 @@ describe('lintDocumentText', () => {
 
   it('accepts printf of the credential into a file or a pipe', () => {
     expect(lintDocumentText(SHIPPED).filter((p) => p.rule === 'no-echo-secret')).toEqual([]);
-    expect(SHIPPED).toContain('printf \'%s %s\\\\n\' \\"$relayhost\\" \\"$new_cred\\" >>\\"$tmp_src\\"');
+    expect(SHIPPED).toContain(
+      'printf \'%s %s:%s\\\\n\' \\"$PF_RELAYHOST\\" \\"$SMTP_USER\\" \\"$SMTP_PASSWORD\\" >>\\"$PF_NEW\\"',
+    );
   });
 
   it('reports a duplicate key, which JSON parsers resolve differently', () => {

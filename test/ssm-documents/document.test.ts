@@ -20,7 +20,7 @@ describe('the shipped document', () => {
   });
 
   it('runs the script files byte for byte', () => {
-    expect(stepScript(step('updatePostfix'))).toBe(scripts.postfix);
+    expect(stepScript(step('updateLinuxRelay'))).toBe(scripts.linux);
     expect(stepScript(step('updateIisSmtp'))).toBe(scripts.iis);
   });
 
@@ -60,7 +60,10 @@ describe('the shipped document', () => {
     expect(resolveParameters(document, { SecretArn: sent.SecretArn[0]!, VersionId: sent.VersionId[0]! })).toEqual({
       SecretArn: ARN,
       VersionId: VERSION,
+      Mta: 'auto',
       PostfixConfigDir: 'default',
+      EximConfig: 'default',
+      SendmailConfig: '/etc/mail/sendmail.cf',
       IisVirtualServers: 'auto',
       VerifyRelayAuth: 'auto',
     });
@@ -83,6 +86,15 @@ describe('the shipped document', () => {
     ['IisVirtualServers', '1,$(whoami)'],
     ['VerifyRelayAuth', 'yes; id'],
     ['VerifyRelayAuth', 'no\nid'],
+    ['Mta', 'exim; id'],
+    ['Mta', 'postfix\n'],
+    ['Mta', 'qmail'],
+    ['EximConfig', '/etc/exim4/exim4.conf$(id)'],
+    ['EximConfig', 'relative/exim4.conf'],
+    ['EximConfig', "/etc/exim4'; id; '"],
+    ['SendmailConfig', 'default'],
+    ['SendmailConfig', '/etc/mail/sendmail.cf;id'],
+    ['SendmailConfig', '/etc/mail/sendmail cf'],
   ])('rejects an injection attempt in %s', (name, value) => {
     const given: Record<string, string> = { SecretArn: ARN, VersionId: VERSION, [name]: value };
     expect(() => resolveParameters(document, given)).toThrow(ParameterRejectedError);
@@ -91,31 +103,52 @@ describe('the shipped document', () => {
   it('splices parameters only into the fallback lines, as quoted literals', () => {
     const rendered = renderStep(
       document,
-      'updatePostfix',
+      'updateLinuxRelay',
       resolveParameters(document, { SecretArn: ARN, VersionId: VERSION }),
     );
-    const changed = rendered.split('\n').filter((line, i) => line !== scripts.postfix.split('\n')[i]);
+    const changed = rendered.split('\n').filter((line, i) => line !== scripts.linux.split('\n')[i]);
     expect(changed).toEqual([
       `[ -n "\${SSM_SecretArn:-}" ] || SSM_SecretArn='${ARN}'`,
       `[ -n "\${SSM_VersionId:-}" ] || SSM_VersionId='${VERSION}'`,
+      `[ -n "\${SSM_Mta:-}" ] || SSM_Mta='auto'`,
       `[ -n "\${SSM_PostfixConfigDir:-}" ] || SSM_PostfixConfigDir='default'`,
+      `[ -n "\${SSM_EximConfig:-}" ] || SSM_EximConfig='default'`,
+      `[ -n "\${SSM_SendmailConfig:-}" ] || SSM_SendmailConfig='/etc/mail/sendmail.cf'`,
       `[ -n "\${SSM_VerifyRelayAuth:-}" ] || SSM_VerifyRelayAuth='auto'`,
     ]);
   });
 });
 
-describe('the Postfix script', () => {
-  it('checks its parameters with the contract patterns', () => {
-    expect(scripts.postfix).toContain(`ARN_PATTERN='${DOCUMENT_PARAMETERS.SecretArn.allowedPattern}'`);
-    expect(scripts.postfix).toContain(`VERSION_PATTERN='${DOCUMENT_PARAMETERS.VersionId.allowedPattern}'`);
-    expect(scripts.postfix).toContain(`MARKER='${RESULT_MARKER}'`);
+describe('the Linux script', () => {
+  const lines = scripts.linux.split('\n');
+
+  it('checks its parameters with the contract patterns, each defined once', () => {
+    for (const line of [
+      `ARN_PATTERN='${DOCUMENT_PARAMETERS.SecretArn.allowedPattern}'`,
+      `VERSION_PATTERN='${DOCUMENT_PARAMETERS.VersionId.allowedPattern}'`,
+      `MARKER='${RESULT_MARKER}'`,
+    ]) {
+      expect(lines.filter((l) => l === line)).toHaveLength(1);
+    }
+    expect(lines.filter((l) => /^(MARKER|ARN_PATTERN|VERSION_PATTERN)=/.test(l))).toHaveLength(3);
   });
 
   it('starts with a bash shebang (the agent runs sh -c, which is dash on Debian) and strict mode', () => {
-    expect(scripts.postfix.split('\n').slice(0, 8)).toEqual(
-      expect.arrayContaining(['#!/bin/bash', 'set -euo pipefail', 'set +x', 'umask 077']),
-    );
-    expect(scripts.postfix.startsWith('#!/bin/bash\n')).toBe(true);
+    expect(scripts.linux.startsWith('#!/bin/bash\n')).toBe(true);
+    expect(lines).toEqual(expect.arrayContaining(['set -Eeuo pipefail', 'set +x', 'umask 077']));
+  });
+
+  it('prints the result line only through result(), and runs main last', () => {
+    const printers = lines.filter((l) => l.includes('$MARKER'));
+    expect(printers).toEqual(['  printf \'%s %s\\n\' "$MARKER" "$*"']);
+    expect(lines.filter((l) => l.trim() !== '').at(-1)).toBe('main');
+  });
+
+  it('defines every phase for every MTA it can pick', () => {
+    const phases = ['installed', 'prerequisites', 'has_credential', 'build', 'reload', 'swap', 'verify', 'details'];
+    for (const mta of ['postfix', 'exim', 'sendmail']) {
+      for (const phase of phases) expect(lines).toContainEqual(expect.stringMatching(`^${mta}_${phase}\\(\\) \\{`));
+    }
   });
 });
 

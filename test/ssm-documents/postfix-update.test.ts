@@ -178,7 +178,7 @@ describeWithPostfix('Postfix step of the document (hash map, real Postfix)', () 
 
     // Assess
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/unexpected failure \(exit 1\) at line \d+: mv -f "\$tmp_src" "\$map_path" before/);
+    expect(run.stderr).toMatch(/unexpected failure \(exit 1\) at line \d+: mv -f "\$new" "\$live" before/);
     expect(run.resultLine).toBe(
       `${RESULT_MARKER} status=failed mta=postfix reason=unexpected rollback=done key=${maskKeyId(NEW.user)}`,
     );
@@ -281,7 +281,10 @@ describeWithPostfix('Postfix step of the document (hash map, real Postfix)', () 
     const bin = join(s.postfix.dir, 'no-postfix-bin');
     mkdirSync(bin, { recursive: true });
     // Act
-    const run = await s.runStep(s.storeVersion(newCredential()), { path: `${bin}:/usr/bin:/bin` });
+    const run = await s.runStep(s.storeVersion(newCredential()), {
+      path: `${bin}:/usr/bin:/bin`,
+      parameters: { Mta: 'postfix' },
+    });
 
     // Assess
     expect(run.code).toBe(1);

@@ -4,6 +4,7 @@ import { fakeIo } from '../fake-io';
 interface Report {
   hosts: number;
   platforms: Record<string, number>;
+  mtas: Record<string, number>;
   runs: { token: string; succeeded: boolean; attempts: number; errors: string[] }[];
   failedHost?: string;
   crashAt?: string;
@@ -26,6 +27,7 @@ describe('demo', () => {
     expect(report).toMatchObject({
       hosts: 6,
       platforms: { Linux: 4, Windows: 2 },
+      mtas: { postfix: 2, exim: 1, sendmail: 1, iis: 2 },
       ok: true,
       proof: { hostsAuthenticated: 6, hosts: 6, oldPasswordRejected: true, keysOnUser: 1 },
     });

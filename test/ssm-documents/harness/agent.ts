@@ -54,7 +54,7 @@ export async function runShellStep(
   stepName: string,
   given: Record<string, string>,
   env: NodeJS.ProcessEnv,
-  options: { legacyAgent?: boolean } = {},
+  options: { legacyAgent?: boolean; wrap?: readonly string[] } = {},
 ): Promise<StepRun> {
   const values = resolveParameters(document, given);
   const dir = mkdtempSync(join(tmpdir(), 'ses-smtp-rotation-agent-'));
@@ -69,7 +69,9 @@ export async function runShellStep(
   }
   try {
     return await new Promise<StepRun>((resolve, reject) => {
-      const child = spawn('sh', ['-c', file], { env: { ...env, ...ssmEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // `wrap` runs the agent's command inside another one (e.g. a private UTS/mount namespace for Sendmail).
+      const [command = 'sh', ...args] = [...(options.wrap ?? []), 'sh', '-c', file];
+      const child = spawn(command, args, { env: { ...env, ...ssmEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -101,7 +101,7 @@ export async function startScenario(mapType: MapType, initial: TestCredential): 
         if (options.withoutMailConfig) delete env.MAIL_CONFIG;
         return runShellStep(
           document,
-          'updatePostfix',
+          'updateLinuxRelay',
           { SecretArn: SECRET_ARN, VersionId: versionId, ...options.parameters },
           env,
           { legacyAgent: options.legacyAgent },
