@@ -200,7 +200,10 @@ function pushFailed(report: AbandonReport, error: unknown): AbandonReport {
     report.problems.push(
       `the push of AWSCURRENT (SSM command ${error.commandId}) is still running: ${error.completed}/${error.targets} hosts done`,
     );
-    report.next.push(keep, 'Run rotate --abandon again: it keeps waiting on the same command.');
+    report.next.push(
+      keep,
+      `Run ses-smtp-rotation rotate --abandon --secret-id ${report.secretArn} again: it keeps waiting on the same command.`,
+    );
   } else if (error instanceof NoTargetsError) {
     report.outcome = 'push-failed';
     report.push = { commandId: error.commandId, hostsUpdated: 0 };
@@ -243,7 +246,9 @@ function newer(action: { newerThan?: Date }): { newerThan?: Date } {
 
 /** The fleet's log lines as progress for people: the command id and counts, nothing else. */
 function progress(say: (line: string) => void): FleetLogger {
-  const line = (message: string, extra?: Record<string, unknown>) =>
-    say(`  ${message}${extra?.commandId ? ` (SSM command ${String(extra.commandId)})` : ''}`);
+  const line = (message: string, extra?: Record<string, unknown>) => {
+    const id = extra?.commandId ?? extra?.previousCommandId;
+    say(`  ${message}${id ? ` (SSM command ${String(id)})` : ''}`);
+  };
   return { info: line, warn: line };
 }
