@@ -7,7 +7,7 @@ import type { HostsInState } from '../aws/fleet-errors';
 
 /** How an abandon ended. */
 export type AbandonOutcome =
-  'abandoned' | 'nothing-to-abandon' | 'refused' | 'push-failed' | 'push-running' | 'not-configured';
+  'abandoned' | 'nothing-to-abandon' | 'refused' | 'push-failed' | 'push-running' | 'not-configured' | 'failed';
 
 /** What `rotate --abandon` reports (and `--json` prints). Every key is always present. */
 export interface AbandonReport {
@@ -86,7 +86,8 @@ export function abandonNotice(report: AbandonReport, at: Date): { subject: strin
     '',
     JSON.stringify(summary),
   ].join('\n');
-  const subject = `SES SMTP rotation ${done ? 'abandoned' : 'abandon refused'}: ${name}`.slice(0, 99);
+  const verb = done ? 'abandoned' : report.outcome === 'push-running' ? 'abandon still running' : 'abandon refused';
+  const subject = `SES SMTP rotation ${verb}: ${name}`.slice(0, 99);
   return { subject, message };
 }
 

@@ -34,13 +34,31 @@ export interface AbandonDeps {
 const MAX_STEPS = 8;
 
 /**
- * Abandons the unfinished rotation of a secret, or explains why it will not.
- * @throws only for AWS errors outside the fleet push (the report says what was done before)
+ * Abandons the unfinished rotation of a secret, or explains why it will not. An AWS error ends the run with outcome
+ * `failed` and what was done before it: every state between two steps is safe, and the next run goes on from it.
  */
 export async function abandonRotation(deps: AbandonDeps): Promise<AbandonReport> {
+  const report = emptyAbandonReport(deps.secretId);
+  try {
+    return await run(deps, report);
+  } catch (error) {
+    const { name, message } = error as Error;
+    report.outcome = 'failed';
+    report.summary = `rotation not abandoned: an AWS call failed (${name}: ${message})`;
+    report.problems.push(`${name}: ${message}`);
+    report.next.push(
+      `Nothing unsafe was left behind: every step is checked again from AWS on the next run. Fix the cause (for ` +
+        'AccessDenied, the permissions listed in the README under rotate --abandon), then run ' +
+        `ses-smtp-rotation rotate --abandon --secret-id ${deps.secretId} again.`,
+    );
+    return report;
+  }
+}
+
+async function run(deps: AbandonDeps, report: AbandonReport): Promise<AbandonReport> {
   const { clients, clock, secretId, say } = deps;
   const state = await readSecretState(clients.secrets, secretId);
-  const report = emptyAbandonReport(state.arn);
+  report.secretArn = state.arn;
   if (!rotationUnfinished(state)) {
     report.summary =
       'nothing to abandon: no rotation is unfinished (AWSPENDING is on no version other than AWSCURRENT)';

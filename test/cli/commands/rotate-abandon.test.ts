@@ -246,6 +246,25 @@ describe('rotate --abandon', () => {
     expect(mutationsSince(account, calls)).toEqual([]);
   });
 
+  it('reports a failing AWS call as one JSON document with exit 1, and the rerun finishes', async () => {
+    account = new SandboxAccount({ hosts: 2 });
+    const { pending } = await failedSecondRotation(account);
+    account.recorder.plan({ operation: 'DeleteAccessKey', when: 'before', kind: 'throw' });
+    const io = sandboxIo(account);
+
+    const code = await main(ABANDON(account, '--json'), io);
+
+    expect(code).toBe(1);
+    const report = JSON.parse(io.out()) as { outcome: string; actions: string[]; problems: string[]; next: string[] };
+    expect(report.outcome).toBe('failed');
+    expect(report.actions).toEqual(['pushed']);
+    expect(report.problems[0]).toContain('ServiceUnavailableException');
+    expect(report.next[0]).toContain('run ses-smtp-rotation rotate --abandon');
+    expect(account.secrets.versionWithStage('AWSPENDING')).toBe(pending);
+    expect(await main(ABANDON(account), sandboxIo(account))).toBe(0);
+    expect(checkInvariants(account, { completed: true })).toEqual([]);
+  });
+
   it('exits 2 when --abandon is combined with --wait', async () => {
     account = new SandboxAccount({ hosts: 1 });
     const io = sandboxIo(account);
