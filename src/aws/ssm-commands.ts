@@ -55,8 +55,9 @@ function emptySnapshot(commandId: string): CommandSnapshot {
 
 /**
  * The newest command of `documentName` sent after `invokedAfter` whose comment is `comment` and, when `secretArn` /
- * `versionId` are given, whose SecretArn / VersionId parameters name them (ListCommands cannot filter by comment). Pages through the document's
- * recent commands: a handful per rotation schedule in practice. Used by the fleet to resume and by the CLI to report.
+ * `versionId` are given, whose SecretArn / VersionId parameters name them (ListCommands cannot filter by comment).
+ * Pages through the document's recent commands: a handful per rotation schedule in practice. Used by the fleet to
+ * resume and by the CLI to report.
  */
 export async function findNewestCommand(
   ssm: SSMClient,
