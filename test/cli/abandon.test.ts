@@ -7,7 +7,7 @@ import { main } from '../../src/cli/main';
 import type { Fault } from '../../src/sandbox/call-recorder';
 import { SandboxAccount } from '../../src/sandbox/account';
 import { checkInvariants } from '../../src/sandbox/invariants';
-import { runRotation } from '../../src/sandbox/rotation-driver';
+import { continueRotation, runRotation } from '../../src/sandbox/rotation-driver';
 import { printed, sandboxIo } from './sandbox-cli';
 
 const VARIANTS: Omit<Fault, 'atCall'>[] = [
@@ -40,6 +40,36 @@ async function abandon(account: SandboxAccount): Promise<{ code: number | 'crash
 }
 
 describe('abandonRotation under crashes', () => {
+  it('pushes AWSCURRENT again when a rotation retry pushed the pending version after the abandon push', async () => {
+    // Prepare: the abandon push is confirmed, then the CLI dies; Secrets Manager's retry pushes the pending version
+    // again (and fails on the last host), so the first two hosts hold the pending key once more.
+    const account = await prepare();
+    try {
+      const pending = account.secrets.versionWithStage('AWSPENDING')!;
+      account.recorder.plan({ operation: 'DeleteAccessKey', when: 'before', kind: 'crash' });
+      expect((await abandon(account)).code).toBe('crashed');
+      account.hosts[2]!.behaviour = { kind: 'fail', exitCode: 3 };
+      const retry = await continueRotation(account, pending, {
+        maxAttempts: 1,
+        handler: { probe: account.sesProbe() },
+      });
+      expect(retry.succeeded).toBe(false);
+      expect(account.installed.get(account.hosts[0]!.instanceId)?.versionId).toBe(pending);
+      account.hosts[2]!.behaviour = { kind: 'run' };
+      const sent = account.recorder.calls.filter((c) => c.operation === 'SendCommand').length;
+
+      // Act
+      const rerun = await abandon(account);
+
+      // Assess
+      expect(rerun.code).toBe(0);
+      expect(account.recorder.calls.filter((c) => c.operation === 'SendCommand').length).toBe(sent + 1);
+      expect(checkInvariants(account, { completed: true, texts: [rerun.text] })).toEqual([]);
+    } finally {
+      account.restore();
+    }
+  });
+
   it('finishes the abandon on a rerun after a crash or failure at any AWS call, every relay always sending', async () => {
     // Prepare: an uninterrupted run tells which calls an abandon makes.
     const reference = await prepare();
