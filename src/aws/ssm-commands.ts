@@ -54,13 +54,14 @@ function emptySnapshot(commandId: string): CommandSnapshot {
 }
 
 /**
- * The newest command of `documentName` sent after `invokedAfter` whose comment is `comment` and, when `secretArn` is
- * given, whose SecretArn parameter names it (ListCommands cannot filter by comment). Pages through the document's
- * recent commands: a handful per rotation schedule in practice. Used by the fleet to resume and by the CLI to report.
+ * The newest command of `documentName` sent after `invokedAfter` whose comment is `comment` and, when `secretArn` /
+ * `versionId` are given, whose SecretArn / VersionId parameters name them (ListCommands cannot filter by comment).
+ * Pages through the document's recent commands: a handful per rotation schedule in practice. Used by the fleet to
+ * resume and by the CLI to report.
  */
 export async function findNewestCommand(
   ssm: SSMClient,
-  query: { documentName: string; comment: string; invokedAfter: Date; secretArn?: string },
+  query: { documentName: string; comment: string; invokedAfter: Date; secretArn?: string; versionId?: string },
 ): Promise<Command | undefined> {
   let newest: Command | undefined;
   let nextToken: string | undefined;
@@ -79,6 +80,8 @@ export async function findNewestCommand(
       if (c.Comment !== query.comment) continue;
       const arn = c.Parameters?.SecretArn?.[0];
       if (query.secretArn !== undefined && arn !== undefined && arn !== query.secretArn) continue;
+      const version = c.Parameters?.VersionId?.[0];
+      if (query.versionId !== undefined && version !== undefined && version !== query.versionId) continue;
       if (newest === undefined || (c.RequestedDateTime?.getTime() ?? 0) >= (newest.RequestedDateTime?.getTime() ?? 0)) {
         newest = c;
       }

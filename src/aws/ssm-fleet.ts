@@ -42,6 +42,15 @@ export function commandComment(versionId: string): string {
   return `${COMMENT_PREFIX} ${versionId}`;
 }
 
+/**
+ * The comment of the push that abandons the rotation to `pendingVersionId` (≤ 90 characters). The command's
+ * `VersionId` parameter names the version pushed back (AWSCURRENT); a comment of its own keeps the rotation's old
+ * command of that version, which found every host confirmed long ago, from being taken for this push.
+ */
+export function abandonComment(pendingVersionId: string): string {
+  return `${COMMENT_PREFIX} abandon ${pendingVersionId}`;
+}
+
 type Settled = { readonly ok: true; readonly report: PushReport } | { readonly ok: false; readonly error: Error };
 
 const silent: FleetLogger = { info: () => undefined, warn: () => undefined };
@@ -73,9 +82,12 @@ export class SsmFleet implements Fleet {
    */
   async deliver(request: PushRequest, deadline: Deadline): Promise<PushReport> {
     const parameters = documentParameters(request.secretArn, request.versionId);
-    const comment = commandComment(request.versionId);
+    const comment = request.comment ?? commandComment(request.versionId);
     const context = { versionId: request.versionId, documentName: this.config.documentName };
-    const previous = await this.newestCommandFor(comment, request.secretArn);
+    const found = await this.newestCommandFor(comment, request.secretArn, request.versionId);
+    // A command older than `newerThan` is stale for the caller: another push may have changed the hosts since.
+    const stale = request.newerThan !== undefined && (found?.RequestedDateTime?.getTime() ?? 0) <= +request.newerThan;
+    const previous = stale ? undefined : found;
     let commandId: string;
     if (previous === undefined) {
       commandId = await this.send(parameters, comment, context);
@@ -109,13 +121,14 @@ export class SsmFleet implements Fleet {
     return this.waitFor(commandId, deadline);
   }
 
-  /** The newest command of our document for this version and secret, if any. */
-  private newestCommandFor(comment: string, secretArn: string): Promise<Command | undefined> {
+  /** The newest command of our document for this comment, secret and version, if any. */
+  private newestCommandFor(comment: string, secretArn: string, versionId: string): Promise<Command | undefined> {
     return findNewestCommand(this.ssm, {
       documentName: this.config.documentName,
       comment,
       invokedAfter: new Date(this.clock.now() - this.lookbackMs),
       secretArn,
+      versionId,
     });
   }
 

@@ -18,8 +18,8 @@ export function unfinishedRotationAdvice(secretId: string, state: SecretState): 
       'all confirmed. `aws secretsmanager rotate-secret --secret-id <id>` asks for the retry now (it answers "A ' +
       'previous rotation isn\'t complete. That rotation will be reattempted.").',
     '  4. Never remove AWSPENDING by hand while some hosts may already hold the pending key: they would keep a key ' +
-      'the secret no longer records. To abandon the rotation instead, first push the AWSCURRENT version back to ' +
-      'every host (run the SSM document with VersionId = the AWSCURRENT version).',
+      'the secret no longer records. To abandon the rotation instead, run ses-smtp-rotation rotate --abandon ' +
+      `--secret-id ${secretId}: it pushes the AWSCURRENT version back to every host first.`,
   ];
 }
 

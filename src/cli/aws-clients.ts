@@ -6,6 +6,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { REGION_PATTERN } from '../core/regions';
 import { UsageError } from './command';
@@ -18,6 +19,8 @@ export interface AwsClients {
   ssm(region?: string): SSMClient;
   /** Lambda in a given region (the rotation function's ARN names it). */
   lambda(region?: string): LambdaClient;
+  /** SNS in a given region (the notification topic's ARN names it): `rotate --abandon` notifies like a rotation. */
+  sns(region?: string): SNSClient;
 }
 
 /** Where and as whom the commands call AWS. */
@@ -71,5 +74,6 @@ export function createAwsClients(target: AwsTarget): AwsClients {
     iam: new IAMClient(base),
     ssm: (region) => inRegion('ssm', region, (c) => new SSMClient(c)),
     lambda: (region) => inRegion('lambda', region, (c) => new LambdaClient(c)),
+    sns: (region) => inRegion('sns', region, (c) => new SNSClient(c)),
   };
 }

@@ -36,6 +36,10 @@ export interface PushRequest {
   readonly secretArn: string;
   /** The version id (= ClientRequestToken) the hosts fetch. */
   readonly versionId: string;
+  /** The command's identity when it is not the rotation's push of `versionId` (an abandon). @default the version's */
+  readonly comment?: string;
+  /** Commands sent at or before this time are not resumed nor reused: a new command is sent. @default none */
+  readonly newerThan?: Date;
 }
 
 /** The proof that every targeted host confirmed a version. */

@@ -8,8 +8,9 @@ import type { PushView } from '../push-state';
 import { pushFailureLines, watchRotation, type WatchResult } from '../rotation-watch';
 import { secretCommandContext } from '../runtime';
 import { readFunctionState, readSecretState, rotationUnfinished, type SecretState } from '../secret-state';
+import { ABANDON_HELP, runAbandon } from './rotate-abandon';
 
-const HELP = `Usage: ses-smtp-rotation rotate --secret-id <id> [--wait] [--timeout <minutes>] [--json]
+const HELP = `Usage: ses-smtp-rotation rotate --secret-id <id> [--wait | --abandon] [--timeout <minutes>] [--json]
                                 [--region <region>] [--profile <profile>]
 
 Starts a rotation now with the secret's stored rotation settings (RotateSecret). Refuses, and explains what to
@@ -34,7 +35,8 @@ Options:
 The caller needs secretsmanager:RotateSecret and lambda:InvokeFunction on the rotation function; --wait also
 reads the secret's versions, the function's configuration, SSM commands and the user's keys (never a password).
 
-Exit codes: 0 started (or, with --wait, complete), 1 not started, push failed or timeout, 2 usage error.`;
+Exit codes: 0 started (or, with --wait, complete), 1 not started, push failed or timeout, 2 usage error.
+${ABANDON_HELP}`;
 
 type Outcome = 'started' | WatchResult['outcome'] | 'unfinished-rotation' | 'not-configured';
 
@@ -63,8 +65,13 @@ export const rotateCommand: Command = {
       ...SECRET_COMMAND_FLAGS,
       wait: { type: 'boolean', default: false },
       timeout: { type: 'string' },
+      abandon: { type: 'boolean', default: false },
     });
     const timeoutMinutes = parseTimeout(values.timeout);
+    if (values.abandon) {
+      if (values.wait) throw new UsageError('--abandon and --wait do not go together: --abandon waits by itself');
+      return runAbandon(values, timeoutMinutes, io);
+    }
     const { secretId, runtime, clients } = secretCommandContext(values, io);
     const say = (line: string) => (values.json ? undefined : println(io.stdout, line));
     const report: RotateReport = {
