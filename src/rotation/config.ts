@@ -1,6 +1,7 @@
 import { DEFAULT_SMTP_PORT, assertHostMatchesRegion, smtpEndpoint } from '../core/endpoint';
 import { ConfigurationError } from '../core/errors';
 import { parseRegion } from '../core/regions';
+import { loadRetirementPolicy, type RetirementPolicy } from './retirement-policy';
 
 /** One tag key and the values that select hosts (values ORed; several keys ANDed, as SSM does). */
 export interface TagTarget {
@@ -45,6 +46,8 @@ export interface RotationConfig {
   readonly safetyMarginMs: number;
   /** Upper bound for testSecret's wait for a new key to be accepted. */
   readonly probeMaxWaitMs: number;
+  /** How the old key is retired after every target confirmed (`RETIREMENT_*` variables). */
+  readonly retirement: RetirementPolicy;
 }
 
 /** The environment variables of the rotation Lambda (the CDK construct sets them). */
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
       : {}),
     safetyMarginMs: integer(env, ENV.safetyMarginSeconds, 30, 5, 300) * 1000,
     probeMaxWaitMs: integer(env, ENV.probeMaxWaitSeconds, 150, 5, 840) * 1000,
+    retirement: loadRetirementPolicy(env),
   };
 }
 

@@ -5,6 +5,7 @@ import { credentialOf } from '../credential';
 import type { RotationDeps, StepContext } from '../deps';
 import { KeyReconciliationError, RotationStateError } from '../errors';
 import { reconcileKeys, type ObservedKey } from '../reconcile';
+import { freeRetiringSlot } from '../retirement-slot';
 import { resolveTarget } from '../settings';
 
 /**
@@ -36,7 +37,8 @@ export async function createSecret(deps: RotationDeps, ctx: StepContext): Promis
   const current = await readCurrent(deps, secretArn, verdict.currentVersionId);
   const target = resolveTarget(config, current);
   const recordedCurrent = current.kind === 'credential' ? current.credential.username : undefined;
-  const userKeys = await keys.list(config.iamUserName);
+  const listed = await keys.list(config.iamUserName);
+  const userKeys = await freeRetiringSlot(deps, ctx, listed, recordedCurrent);
   const unexplained = userKeys.filter((k) => k.id !== recordedCurrent);
   let recordedPrevious: string | undefined;
   if (unexplained.length > 0 && recordedCurrent !== undefined) {
