@@ -16,6 +16,7 @@ import { NotificationTopic } from './notifications';
 import { RotationPermissions } from './permissions';
 import type { SesSmtpRotationProps } from './props';
 import { RotationQueries } from './queries';
+import { RetirementSchedule, resolveRetirement } from './retirement';
 import {
   validateEmails,
   validateHostRoleArns,
@@ -53,6 +54,8 @@ export class SesSmtpRotation extends Construct {
   readonly commandOutputLogGroup: logs.LogGroup;
   readonly alarms: RotationAlarms;
   readonly queries: RotationQueries;
+  /** The hourly retirement pass (EventBridge → the same function). */
+  readonly retirementSchedule: RetirementSchedule;
 
   constructor(scope: Construct, id: string, props: SesSmtpRotationProps) {
     super(scope, id);
@@ -64,6 +67,7 @@ export class SesSmtpRotation extends Construct {
     validateSendingScope(props.sending);
     validateSmtpPort(smtpPort);
     validateSchedule(expression, window);
+    const retirement = resolveRetirement(props.retirement, { expression, window });
     validateHostRoleArns(props.hostRoleArns ?? []);
     validateEmails(props.notifications?.emails ?? []);
     // Documents first: a bad document fails synth before anything else is modelled.
@@ -156,6 +160,7 @@ export class SesSmtpRotation extends Construct {
       serviceName:
         props.serviceName ?? `ses-smtp-rotation-${Names.uniqueResourceName(this, { maxLength: 46, separator: '-' })}`,
       metricsNamespace: props.metricsNamespace ?? 'SesSmtpRotation',
+      retirement,
     });
 
     const permissions = new RotationPermissions(this, 'Permissions', {
@@ -223,6 +228,10 @@ export class SesSmtpRotation extends Construct {
       secretArn: this.secret.secretArn,
       function: this.function,
       notifications,
+    });
+    this.retirementSchedule = new RetirementSchedule(this, 'Retirement', {
+      function: this.function,
+      secretArn: this.secret.secretArn,
     });
     this.queries = new RotationQueries(this, 'Queries', {
       secretArn: this.secret.secretArn,

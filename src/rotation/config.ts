@@ -1,7 +1,7 @@
 import { DEFAULT_SMTP_PORT, assertHostMatchesRegion, smtpEndpoint } from '../core/endpoint';
 import { ConfigurationError } from '../core/errors';
 import { parseRegion } from '../core/regions';
-import { loadRetirementPolicy, type RetirementPolicy } from './retirement-policy';
+import { RETIREMENT_ENV, loadRetirementPolicy, type RetirementPolicy } from './retirement-policy';
 
 /** One tag key and the values that select hosts (values ORed; several keys ANDed, as SSM does). */
 export interface TagTarget {
@@ -70,6 +70,10 @@ export const ENV = {
   notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
   safetyMarginSeconds: 'SAFETY_MARGIN_SECONDS',
   probeMaxWaitSeconds: 'PROBE_MAX_WAIT_SECONDS',
+  retirementPolicy: RETIREMENT_ENV.mode,
+  retirementDeactivateAfter: RETIREMENT_ENV.deactivateAfter,
+  retirementDeleteAfter: RETIREMENT_ENV.deleteAfter,
+  retirementInUse: RETIREMENT_ENV.inUse,
 } as const;
 
 const IAM_USER = /^[\w+=,.@-]{1,64}$/;
