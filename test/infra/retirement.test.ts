@@ -123,3 +123,39 @@ describe('retirement context keys', () => {
     expect(() => settingsFromContext((k) => context[k])).toThrow(`context key ${key}`);
   });
 });
+
+describe('retirement alarms and dashboard', () => {
+  const template = rotationTemplate();
+
+  it.each([
+    ['OldKeyInUse', 1],
+    ['OldKeyActiveHours', 48],
+    ['HoursSinceLastRotation', 93 * 24 + 3 + 48],
+  ])('alarms on %s at %d and notifies the topic', (metricName, threshold) => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a.Properties.Metrics ?? []).includes(`"MetricName":"${metricName}"`),
+    );
+    expect(alarms).toHaveLength(1);
+    const props = alarms[0]!.Properties;
+    expect(props.Threshold).toBe(threshold);
+    expect(JSON.stringify(props.Metrics)).toContain('"Name":"service"');
+    expect(JSON.stringify(props.Metrics)).toContain('"Namespace":"SesSmtpRotation"');
+    expect(JSON.stringify(props.AlarmActions)).toMatch(/Topic/);
+  });
+
+  it('creates one dashboard showing the retirement and rotation metrics', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+    for (const name of [
+      'HoursSinceLastRotation',
+      'RotationDurationSeconds',
+      'HostsUpdated',
+      'OldKeyActiveHours',
+      'OldKeyInUse',
+      'Errors',
+    ]) {
+      expect(body).toContain(name);
+    }
+  });
+});

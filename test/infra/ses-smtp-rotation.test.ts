@@ -212,7 +212,7 @@ describe('SesSmtpRotation', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
-  it('lets only its own rule and alarm publish to the topic', () => {
+  it('lets only its own rule and alarms publish to the topic', () => {
     // Prepare
     const policy = onlyResource(template, 'AWS::SNS::TopicPolicy');
     const allows = (policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]).filter(
@@ -220,11 +220,17 @@ describe('SesSmtpRotation', () => {
     );
 
     // Act / Assess
-    expect(allows).toHaveLength(2);
+    // The failure rule and alarm, and the three retirement alarms (retirement.test.ts).
+    expect(allows).toHaveLength(5);
     for (const statement of allows) {
       expect(statement.Condition).toMatchObject({
         ArnEquals: {
-          'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(/RotationFailed|FunctionErrors/), 'Arn'] },
+          'aws:SourceArn': {
+            'Fn::GetAtt': [
+              expect.stringMatching(/RotationFailed|FunctionErrors|OldKeyInUse|OldKeyStillActive|RotationOverdue/),
+              'Arn',
+            ],
+          },
         },
         StringEquals: { 'aws:SourceAccount': '123456789012' },
       });

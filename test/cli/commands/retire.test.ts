@@ -14,7 +14,7 @@ async function retiring() {
   await runRotation(account, { handler: { probe: account.sesProbe() } });
   account.clock.advance(10 * DAY);
   await runRotation(account, { handler: { probe: account.sesProbe() } });
-  const [old, current] = account.iam.keys(account.userName) as [{ id: string }, { id: string }];
+  const [old, current] = account.iam.keys(account.userName) as unknown as [{ id: string }, { id: string }];
   return { account, old, current, confirmedAt: account.secrets.lastRotatedDate! };
 }
 
