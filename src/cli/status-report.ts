@@ -164,7 +164,7 @@ export function assess(report: StatusReport, facts: Facts): void {
       'fix the hosts named (Run Command history or CloudWatch Logs show their output); the next attempt sends a new command to every target',
     );
   }
-  const keys = keyProblem(facts.observed, facts.recorded);
+  const keys = keyProblem(facts.observed, facts.recorded, state.lastRotatedDate);
   // The pending key of an unfinished rotation is explained above; a second problem would only repeat it.
   if (keys && !(rotationUnfinished(state) && facts.recorded.pending)) {
     problem(keys.problem, keys.fix);

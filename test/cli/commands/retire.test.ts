@@ -129,3 +129,41 @@ describe('rotate --emergency', () => {
     expect(account.secrets.tags.has(RETIREMENT_TAGS.emergency)).toBe(false);
   });
 });
+
+describe('rotate --wait under the staged policy', () => {
+  let account: SandboxAccount;
+  afterEach(() => account?.restore());
+
+  it('completes when Secrets Manager recorded the rotation, naming the old key that is retiring', async () => {
+    account = new SandboxAccount({ hosts: 2, initialSecret: 'settings', retirement: 'staged' });
+    const rotations = rotateOnRequest(account);
+    const io = sandboxIo(account);
+
+    const code = await main(['rotate', '--secret-id', account.secrets.arn, '--wait'], io);
+    await rotations.settled();
+
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(/retired: old key AKIA…\w{4} retiring \(staged\)/);
+    expect(account.iam.keys(account.userName)).toHaveLength(2);
+  });
+});
+
+describe('status and preflight during a staged retirement', () => {
+  let account: SandboxAccount;
+  afterEach(() => account?.restore());
+
+  it('do not report the retiring old key as a problem', async () => {
+    const r = await retiring();
+    account = r.account;
+    const status = sandboxIo(account);
+    const preflight = sandboxIo(account);
+
+    const statusCode = await main(['status', '--secret-id', account.secrets.arn, '--json'], status);
+    await main(['preflight', '--secret-id', account.secrets.arn, '--json'], preflight);
+
+    expect(statusCode).toBe(0);
+    expect(JSON.parse(status.out())).toMatchObject({ state: 'ok', problems: [] });
+    const checks = (JSON.parse(preflight.out()) as { checks: { name: string; status: string }[] }).checks;
+    expect(checks.find((c) => c.name === 'keys')?.status).toBe('ok');
+  });
+});
