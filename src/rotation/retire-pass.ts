@@ -77,6 +77,12 @@ export async function runRetirementPass(deps: RotationDeps, event: RetireEvent):
   const currentKeyId = parsed.credential.username;
   const userKeys = await keys.list(config.iamUserName);
   const confirmedAt = confirmationOf(meta, current);
+  if (!confirmedAt && userKeys.some((k) => k.id !== currentKeyId)) {
+    log.warn('AWSCURRENT is newer than the last completed rotation: old keys are not retired until one completes', {
+      versionId: currentVersionId,
+    });
+    return report('unconfirmed');
+  }
   const { retiring, unexplained } = retiringKeys(userKeys, currentKeyId, confirmedAt);
   for (const key of unexplained) {
     log.warn('key newer than the last completed rotation and not in AWSCURRENT: not retired by the pass', {
@@ -84,17 +90,11 @@ export async function runRetirementPass(deps: RotationDeps, event: RetireEvent):
       status: key.status,
     });
   }
-  if (retiring.length === 0) {
+  if (retiring.length === 0 || !confirmedAt) {
     if (meta.tags?.[RETIREMENT_TAGS.heldAlerted] !== undefined) {
       await secrets.untag(secretArn, RETIREMENT_TAGS.heldAlerted);
     }
-    return report(unexplained.length > 0 || confirmedAt ? 'nothing-to-retire' : 'unconfirmed');
-  }
-  if (!confirmedAt) {
-    log.warn('AWSCURRENT is newer than the last completed rotation: old keys are not retired until one completes', {
-      versionId: currentVersionId,
-    });
-    return report('unconfirmed');
+    return report('nothing-to-retire');
   }
 
   const control = parseControl(meta.tags?.[RETIREMENT_TAGS.control]);

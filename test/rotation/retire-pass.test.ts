@@ -105,6 +105,29 @@ describe('staged retirement (sandbox)', () => {
     expect(account.iam.keys(account.userName)).toHaveLength(2);
   });
 
+  it('retires nothing when AWSCURRENT was written outside a rotation (no confirmation to measure from)', async () => {
+    const r = await rotated();
+    account = r.account;
+    account.clock.advance(9 * DAY);
+    const current = account.secrets.versionWithStage('AWSCURRENT')!;
+    account.secrets.putSecretValue({
+      SecretId: account.secrets.arn,
+      ClientRequestToken: '11111111-2222-4333-8444-555566667777',
+      SecretString: account.secrets.peekValue(current)!,
+    });
+    // As an operator would after a manual write: no label points at a rotation in progress.
+    const pending = account.secrets.versionWithStage('AWSPENDING');
+    if (pending)
+      account.secrets.updateSecretVersionStage({
+        SecretId: account.secrets.arn,
+        VersionStage: 'AWSPENDING',
+        RemoveFromVersionId: pending,
+      });
+    const report = ok(await runRetirementPass(account));
+    expect(report.outcome).toBe('unconfirmed');
+    expect(account.iam.keys(account.userName)).toHaveLength(2);
+  });
+
   it('refuses an unknown event shape, naming both known shapes, and changes nothing', async () => {
     const r = await rotated();
     account = r.account;
