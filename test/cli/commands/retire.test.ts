@@ -167,3 +167,22 @@ describe('status and preflight during a staged retirement', () => {
     expect(checks.find((c) => c.name === 'keys')?.status).toBe('ok');
   });
 });
+
+describe('status shows a pending emergency', () => {
+  let account: SandboxAccount;
+  afterEach(() => account?.restore());
+
+  it('names the emergency tag until the rotation clears it', async () => {
+    const r = await retiring();
+    account = r.account;
+    account.secrets.tags.set(RETIREMENT_TAGS.emergency, '2026-01-01T00:00:00.000Z');
+    const text = sandboxIo(account);
+    const json = sandboxIo(account);
+
+    await main(['status', '--secret-id', account.secrets.arn], text);
+    await main(['status', '--secret-id', account.secrets.arn, '--json'], json);
+
+    expect(text.out()).toMatch(/Emergency\s+requested 2026-01-01T00:00:00.000Z/);
+    expect(JSON.parse(json.out()).secret.emergencyRequested).toBe('2026-01-01T00:00:00.000Z');
+  });
+});
