@@ -3,7 +3,7 @@ import { maskKeyId } from '../core/mask';
 import type { RotationDeps, StepContext } from './deps';
 import { KeyReconciliationError } from './errors';
 import { RETIREMENT_TAGS, describeUse, parseControl, useAfterConfirmation } from './retirement';
-import { isEmergency, retiringKeys } from './retirement-state';
+import { confirmationOf, isEmergency, retiringKeys } from './retirement-state';
 
 /**
  * The two-key limit: a new rotation while an old key is still retiring must free a slot before minting. The old
@@ -19,9 +19,11 @@ export async function freeRetiringSlot(
   ctx: StepContext,
   listed: readonly AccessKeyInfo[],
   currentKeyId: string | undefined,
+  currentCreated: Date | undefined,
 ): Promise<AccessKeyInfo[]> {
   const { keys, config, log } = deps;
-  const confirmedAt = ctx.meta?.lastRotatedDate;
+  // The same confirmation the pass uses: LastRotatedDate, unless AWSCURRENT is newer (written outside a rotation).
+  const confirmedAt = confirmationOf(ctx.meta, currentCreated ? { createdDate: currentCreated } : {});
   if (currentKeyId === undefined || confirmedAt === undefined) return [...listed];
   const { retiring } = retiringKeys(listed, currentKeyId, confirmedAt);
   if (retiring.length === 0) return [...listed];

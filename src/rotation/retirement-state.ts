@@ -14,8 +14,11 @@ import { RETIREMENT_TAGS } from './retirement';
  * When every target confirmed the AWSCURRENT version: the secret's LastRotatedDate, provided it is not older than
  * that version (a value written outside a rotation has no confirmation). Undefined when unknown.
  */
-export function confirmationOf(meta: SecretMetadata, current: SecretVersionValue): Date | undefined {
-  const rotated = meta.lastRotatedDate;
+export function confirmationOf(
+  meta: SecretMetadata | undefined,
+  current: Pick<SecretVersionValue, 'createdDate'>,
+): Date | undefined {
+  const rotated = meta?.lastRotatedDate;
   if (!rotated) return undefined;
   if (current.createdDate && rotated.getTime() < current.createdDate.getTime()) return undefined;
   return rotated;
