@@ -78,7 +78,6 @@ export async function readRetirement(
   const currentCredential = credentialOf(current);
   const pendingCredential = credentialOf(pending);
   const effective = policy ?? DEFAULT_RETIREMENT;
-  const control = parseControl(meta.tags?.[RETIREMENT_TAGS.control]);
   const confirmedAt = current ? confirmationOf(meta, current) : undefined;
   const userName = currentCredential?.iamUserName;
   const retiring: RetiringKey[] = [];
@@ -90,6 +89,7 @@ export async function readRetirement(
     for (const info of split.retiring.filter((k) => k.id !== pendingCredential?.username)) {
       const lastUse = await keys.lastUse(info.id);
       const key: RetiringKey = { ...info, ...(lastUse ? { lastUse } : {}) };
+      const control = parseControl(meta.tags?.[RETIREMENT_TAGS.control], key.id);
       retiring.push(key);
       const decision = decideRetirement({
         key,

@@ -97,11 +97,11 @@ export async function runRetirementPass(deps: RotationDeps, event: RetireEvent):
     return report('nothing-to-retire');
   }
 
-  const control = parseControl(meta.tags?.[RETIREMENT_TAGS.control]);
   const found: RetirementReport['keys'][number][] = [];
   for (const info of retiring) {
     const lastUse = await keys.lastUse(info.id);
     const key: RetiringKey = { ...info, ...(lastUse ? { lastUse } : {}) };
+    const control = parseControl(meta.tags?.[RETIREMENT_TAGS.control], key.id);
     const decision = decideRetirement({
       key,
       confirmedAt,

@@ -28,11 +28,11 @@ export async function freeRetiringSlot(
   const { retiring } = retiringKeys(listed, currentKeyId, confirmedAt);
   if (retiring.length === 0) return [...listed];
   const emergency = isEmergency(ctx.meta);
-  const control = parseControl(ctx.meta?.tags?.[RETIREMENT_TAGS.control]);
   const routineHold = !emergency && config.retirement.mode === 'staged' && config.retirement.inUse === 'hold';
   const removed = new Set<string>();
   for (const key of retiring) {
     const lastUse = await keys.lastUse(key.id);
+    const control = parseControl(ctx.meta?.tags?.[RETIREMENT_TAGS.control], key.id);
     const used = lastUse ? useAfterConfirmation({ ...key, lastUse }, confirmedAt, control) : undefined;
     if (routineHold && (used || control.paused)) {
       const why = used

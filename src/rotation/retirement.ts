@@ -15,7 +15,7 @@ import { LAST_USED_REPORTING_DELAY_MS, formatWindow, type RetirementPolicy } fro
 export const RETIREMENT_TAGS = {
   /** Set before RotateSecret: this rotation is an emergency (leaked key); cleared by finishSecret. */
   emergency: 'ses-smtp-rotation:emergency',
-  /** `paused` after `retire --reactivate`; `resumed <ISO time>` after `retire --resume`. */
+  /** `paused <key id>` after `retire --reactivate`; `resumed <ISO time> <key id>` after `retire --resume`. */
   control: 'ses-smtp-rotation:retirement',
   /** The key whose "still in use" alert was sent (one alert per key, not one per hourly pass). */
   heldAlerted: 'ses-smtp-rotation:held-alerted',
@@ -112,13 +112,20 @@ export function decideRetirement(input: RetirementInput): RetirementDecision {
   return { action: 'wait', until: deactivateAt, stage: 'active' };
 }
 
-/** Reads the operator control tag (`paused` / `resumed <ISO time>`); anything else counts as no control. */
-export function parseControl(value: string | undefined): RetirementControl {
-  if (value === undefined) return { paused: false };
-  if (value.trim() === 'paused') return { paused: true };
-  const resumed = /^resumed (\S+)$/.exec(value.trim());
-  const date = resumed ? new Date(resumed[1]!) : undefined;
-  return date && !Number.isNaN(date.getTime()) ? { paused: false, resumedAt: date } : { paused: false };
+/**
+ * Reads the operator control tag for one key: `paused <key id>` / `resumed <ISO time> <key id>` as the CLI writes
+ * them (a tag left over from an earlier old key does not apply to the next one), or bare `paused` /
+ * `resumed <ISO time>` as an operator may type in the console (applies to any old key). Anything else: no control.
+ */
+export function parseControl(value: string | undefined, keyId?: string): RetirementControl {
+  const parts = value?.trim().split(/\s+/) ?? [];
+  const forKey = (id: string | undefined) => id === undefined || id === keyId;
+  if (parts[0] === 'paused' && parts.length <= 2 && forKey(parts[1])) return { paused: true };
+  if (parts[0] === 'resumed' && parts.length >= 2 && parts.length <= 3 && forKey(parts[2])) {
+    const date = new Date(parts[1]!);
+    if (!Number.isNaN(date.getTime())) return { paused: false, resumedAt: date };
+  }
+  return { paused: false };
 }
 
 /** One line about a use, for logs, alerts and errors (masked id; service and region as IAM reports them). */

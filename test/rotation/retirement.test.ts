@@ -99,13 +99,18 @@ describe('decideRetirement', () => {
 });
 
 describe('parseControl', () => {
+  const KEY = 'AKIAEXAMPLE000000001';
   it.each([
     [undefined, { paused: false }],
     ['paused', { paused: true }],
+    [`paused ${KEY}`, { paused: true }],
+    ['paused AKIAEXAMPLE000000009', { paused: false }],
     ['resumed 2026-01-02T00:00:00.000Z', { paused: false, resumedAt: new Date('2026-01-02T00:00:00.000Z') }],
+    [`resumed 2026-01-02T00:00:00.000Z ${KEY}`, { paused: false, resumedAt: new Date('2026-01-02T00:00:00.000Z') }],
+    ['resumed 2026-01-02T00:00:00.000Z AKIAEXAMPLE000000009', { paused: false }],
     ['resumed yesterday', { paused: false }],
     ['anything', { paused: false }],
-  ])('reads %j', (value, expected) => {
-    expect(parseControl(value)).toEqual(expected);
+  ])('reads %j for the key it names (or any key when it names none)', (value, expected) => {
+    expect(parseControl(value, KEY)).toEqual(expected);
   });
 });

@@ -126,7 +126,7 @@ function target(state: RetirementState, keyIdFlag: string | undefined, action: A
         `user holds no old key of a completed rotation, so --${action} has nothing to act on. Nothing was changed.`,
     );
   }
-  if (action === 'reactivate' && key.status === 'Active' && state.view.control === 'paused') {
+  if (action === 'reactivate' && key.status === 'Active' && state.view.control?.startsWith('paused')) {
     throw new RetireRefusedError(`${maskKeyId(key.id)} is active and its retirement already paused: nothing to do`);
   }
   return key;
@@ -145,7 +145,7 @@ async function apply(
   switch (action) {
     case 'reactivate':
       // Pause first: a pass between the two calls must not deactivate the key again.
-      await aws.secrets.tag(arn, RETIREMENT_TAGS.control, 'paused');
+      await aws.secrets.tag(arn, RETIREMENT_TAGS.control, `paused ${key.id}`);
       if (key.status !== 'Active') await aws.keys.setStatus(userName, key.id, 'Active');
       return notice(
         arn,
@@ -154,7 +154,7 @@ async function apply(
         `The old SES SMTP key ${keyId} was reactivated by an operator; its retirement waits for "retire --resume".`,
       );
     case 'resume':
-      await aws.secrets.tag(arn, RETIREMENT_TAGS.control, `resumed ${new Date(now).toISOString()}`);
+      await aws.secrets.tag(arn, RETIREMENT_TAGS.control, `resumed ${new Date(now).toISOString()} ${key.id}`);
       return notice(
         arn,
         'resumed',

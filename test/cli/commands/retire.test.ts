@@ -55,7 +55,7 @@ describe('retire', () => {
     // Assess: active, paused, notified; the pass left it alone.
     expect(code).toBe(0);
     expect(account.iam.keys(account.userName).find((k) => k.id === r.old.id)?.status).toBe('Active');
-    expect(account.secrets.tags.get(RETIREMENT_TAGS.control)).toBe('paused');
+    expect(account.secrets.tags.get(RETIREMENT_TAGS.control)).toBe(`paused ${r.old.id}`);
     expect(account.notifications.some((n) => n.subject?.includes('old key reactivated'))).toBe(true);
 
     // Act: resume; the next pass deactivates again.
