@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { formatPassTable, measureRetirementPasses } from './retirement-calls';
 import { formatRotationTable, measureRotation, type RotationCalls } from './rotation-calls';
 
 const root = join(__dirname, '..');
@@ -96,6 +97,10 @@ void (async () => {
     'AWS API calls of one routine rotation (all four steps):',
     '',
     formatRotationTable(rows),
+    '',
+    'AWS API calls of one hourly retirement pass (target: ≤ 5 per secret when nothing is due):',
+    '',
+    formatPassTable(await measureRetirementPasses()),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 })();

@@ -14,9 +14,10 @@ import { SnsNotifier } from './aws/sns-notifier';
 import { SsmFleet } from './aws/ssm-fleet';
 import { Deadline, systemClock, type Clock } from './core/clock';
 import { loadConfig, type RotationConfig } from './rotation/config';
-import type { Log, RotationDeps } from './rotation/deps';
-import { parseRotationEvent } from './rotation/event';
+import type { Log, RetirementMetrics, RotationDeps } from './rotation/deps';
 import type { Fleet, SmtpProbe } from './rotation/ports';
+import { runRetirementPass, type RetirementReport } from './rotation/retire-pass';
+import { parseInvocation } from './rotation/retirement-state';
 import { runStep } from './rotation/rotator';
 import { createSmtpProbe } from './smtp';
 
@@ -34,6 +35,8 @@ export interface HandlerOverrides {
   readonly fleet?: Fleet;
   /** Replaces Powertools metrics (the sandbox records instead of printing EMF). */
   readonly recordMetrics?: (hostsUpdated: number, durationSeconds: number | undefined) => void;
+  /** Replaces Powertools metrics of the retirement pass. */
+  readonly recordRetirementMetrics?: (metrics: RetirementMetrics) => void;
 }
 
 /** Builds a handler; `handler` below is the production one. */
@@ -42,8 +45,25 @@ export function createHandler(overrides: HandlerOverrides = {}) {
   const log: Log = overrides.log ?? powertoolsLog(logger);
   let deps: RotationDeps | undefined;
 
-  return async (rawEvent: unknown, context: LambdaContextLike): Promise<void> => {
-    const event = parseRotationEvent(rawEvent);
+  return async (rawEvent: unknown, context: LambdaContextLike): Promise<void | RetirementReport> => {
+    const invocation = parseInvocation(rawEvent);
+    if (invocation.kind === 'retire') {
+      const passLog = overrides.log ? withKeys(overrides.log, { action: 'retire' }) : log;
+      logger.appendKeys({ action: 'retire', secretArn: invocation.event.secretId });
+      try {
+        deps ??= buildDeps(overrides, log);
+        return await runRetirementPass({ ...deps, log: passLog }, invocation.event);
+      } catch (error) {
+        passLog.error('retirement pass failed', {
+          errorName: (error as Error).name,
+          errorMessage: (error as Error).message,
+        });
+        throw error;
+      } finally {
+        logger.resetKeys();
+      }
+    }
+    const event = invocation.event;
     // Never the RotationToken: Secrets Manager keeps it out of CloudTrail, we keep it out of logs.
     logger.appendKeys({ step: event.step, secretArn: event.secretId, versionId: event.token });
     const stepLog = overrides.log ? withKeys(overrides.log, { step: event.step, versionId: event.token }) : log;
@@ -73,7 +93,8 @@ function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
       ...(config.tlsServername ? { tlsServername: config.tlsServername } : {}),
       ...(config.trustedCaPem ? { extraCaPem: config.trustedCaPem } : {}),
     });
-  const record = overrides.recordMetrics ?? powertoolsMetrics();
+  const metrics = powertoolsMetrics();
+  const record = overrides.recordMetrics ?? metrics.rotation;
   return {
     config,
     secrets: new SecretStore(new SecretsManagerClient({})),
@@ -87,6 +108,7 @@ function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
     log,
     onCompleted: (audit, durationMs) =>
       record(audit.hostsUpdated, durationMs === undefined ? undefined : durationMs / 1000),
+    onRetirementPass: overrides.recordRetirementMetrics ?? metrics.retirement,
   };
 }
 
@@ -106,13 +128,23 @@ function withKeys(log: Log, keys: Record<string, unknown>): Log {
   };
 }
 
-function powertoolsMetrics(): (hostsUpdated: number, durationSeconds: number | undefined) => void {
+function powertoolsMetrics() {
   const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SesSmtpRotation' });
-  return (hostsUpdated, durationSeconds) => {
-    metrics.addMetric('HostsUpdated', MetricUnit.Count, hostsUpdated);
-    if (durationSeconds !== undefined)
-      metrics.addMetric('RotationDurationSeconds', MetricUnit.Seconds, durationSeconds);
-    metrics.publishStoredMetrics();
+  return {
+    rotation: (hostsUpdated: number, durationSeconds: number | undefined) => {
+      metrics.addMetric('HostsUpdated', MetricUnit.Count, hostsUpdated);
+      if (durationSeconds !== undefined)
+        metrics.addMetric('RotationDurationSeconds', MetricUnit.Seconds, durationSeconds);
+      metrics.publishStoredMetrics();
+    },
+    // Gauges the alarms and the dashboard read (names in infra/lib/dashboard.ts).
+    retirement: (m: RetirementMetrics) => {
+      metrics.addMetric('OldKeyInUse', MetricUnit.Count, m.oldKeyInUse);
+      metrics.addMetric('OldKeyActiveHours', MetricUnit.Count, m.oldKeyActiveHours);
+      if (m.hoursSinceLastRotation !== undefined)
+        metrics.addMetric('HoursSinceLastRotation', MetricUnit.Count, m.hoursSinceLastRotation);
+      metrics.publishStoredMetrics();
+    },
   };
 }
 

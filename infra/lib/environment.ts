@@ -3,7 +3,9 @@ import { regionOfSmtpHost } from '../../src/core/endpoint';
 import { ConfigurationError } from '../../src/core/errors';
 import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, lambdaEnvironmentBytes } from '../../src/core/trusted-ca';
 import { ENV, loadConfig } from '../../src/rotation/config';
+import type { RetirementPolicy } from '../../src/rotation/retirement-policy';
 import type { FleetTargeting, TimingOptions } from './props';
+import { retirementEnvironment } from './retirement';
 import { propError, serializeTagTargets } from './validate';
 
 /** What the construct knows when it configures the rotation Lambda. */
@@ -24,6 +26,8 @@ export interface RotationEnvironmentInput {
   readonly timing?: TimingOptions;
   readonly serviceName: string;
   readonly metricsNamespace: string;
+  /** Resolved and validated retirement policy (default staged). */
+  readonly retirement?: RetirementPolicy;
 }
 
 /** Powertools variables set next to the rotation's own {@link ENV}. */
@@ -78,6 +82,7 @@ export function rotationEnvironment(input: RotationEnvironmentInput): Record<str
     [ENV.probeMaxWaitSeconds]: seconds(timing?.probeMaxWait, Duration.seconds(150)),
     [POWERTOOLS_ENV.serviceName]: input.serviceName,
     [POWERTOOLS_ENV.metricsNamespace]: input.metricsNamespace,
+    ...(input.retirement ? retirementEnvironment(input.retirement) : {}),
   };
   const defined = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),

@@ -103,8 +103,22 @@ function mainStatements(stack: Stack, input: RotationPermissionsInput): iam.Poli
     }),
     new iam.PolicyStatement({
       sid: 'ManageKeysOfTheSesUser',
-      actions: ['iam:ListAccessKeys', 'iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:GetAccessKeyLastUsed'],
+      actions: [
+        'iam:ListAccessKeys',
+        'iam:CreateAccessKey',
+        'iam:DeleteAccessKey',
+        'iam:GetAccessKeyLastUsed',
+        // Staged retirement: deactivate the old key before deleting it.
+        'iam:UpdateAccessKey',
+      ],
       resources: [input.userArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'RetirementStateTagsOnly',
+      // The emergency and retirement state lives in the secret's own tags; only the product's tag keys.
+      actions: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
+      resources: [input.secretArn],
+      conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['ses-smtp-rotation:*'] } },
     }),
     new iam.PolicyStatement({
       sid: 'RunTheFleetDocument',

@@ -86,6 +86,21 @@ export interface TimingOptions {
   readonly probeMaxWait?: Duration;
 }
 
+/** How the old key is retired after every relay confirmed the new one (see the README, "How a rotation works"). */
+export interface RetirementOptions {
+  /**
+   * `staged`: the old key stays active, is deactivated after {@link deactivateAfter} and deleted
+   * {@link deleteAfter} later by an hourly pass. `immediate`: deleted at promotion. Default `staged`.
+   */
+  readonly policy?: 'immediate' | 'staged';
+  /** Time after every relay confirmed before the old key is deactivated. Default 24 hours. */
+  readonly deactivateAfter?: Duration;
+  /** Time after deactivation before the old key is deleted. Default 7 days. */
+  readonly deleteAfter?: Duration;
+  /** `hold`: an old key used after the push confirmation is not retired (alert instead). Default `hold`. */
+  readonly inUse?: 'hold' | 'proceed';
+}
+
 /** Properties of {@link SesSmtpRotation}. */
 export interface SesSmtpRotationProps {
   /** What the SES user may send as. */
@@ -135,4 +150,9 @@ export interface SesSmtpRotationProps {
   readonly permissionsBoundary?: iam.IManagedPolicy;
   /** Timing knobs. */
   readonly timing?: TimingOptions;
+  /**
+   * Retirement of the old key. Validated at synth: both windows must end well before the next scheduled rotation.
+   * @default staged, 24 h, 7 days, hold
+   */
+  readonly retirement?: RetirementOptions;
 }

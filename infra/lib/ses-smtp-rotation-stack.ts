@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -88,6 +88,12 @@ export class SesSmtpRotationStack extends Stack {
         : undefined,
       code: props.code,
       documentsDirectory: props.documentsDirectory,
+      retirement: {
+        policy: s.retirementPolicy,
+        deactivateAfter: s.deactivateAfterMs === undefined ? undefined : Duration.millis(s.deactivateAfterMs),
+        deleteAfter: s.deleteAfterMs === undefined ? undefined : Duration.millis(s.deleteAfterMs),
+        inUse: s.retirementInUse,
+      },
     };
   }
 

@@ -16,6 +16,8 @@ import { NotificationTopic } from './notifications';
 import { RotationPermissions } from './permissions';
 import type { SesSmtpRotationProps } from './props';
 import { RotationQueries } from './queries';
+import { RetirementSchedule, resolveRetirement } from './retirement';
+import { RetirementMonitoring } from './retirement-monitoring';
 import {
   validateEmails,
   validateHostRoleArns,
@@ -54,6 +56,10 @@ export class SesSmtpRotation extends Construct {
   readonly commandOutputLogGroup: logs.LogGroup;
   readonly alarms: RotationAlarms;
   readonly queries: RotationQueries;
+  /** The hourly retirement pass (EventBridge → the same function). */
+  readonly retirementSchedule: RetirementSchedule;
+  /** Alarms "old key still in use", "old key still active", "rotation overdue", and the dashboard. */
+  readonly retirementMonitoring: RetirementMonitoring;
 
   constructor(scope: Construct, id: string, props: SesSmtpRotationProps) {
     super(scope, id);
@@ -65,6 +71,7 @@ export class SesSmtpRotation extends Construct {
     validateSendingScope(props.sending);
     validateSmtpPort(smtpPort);
     validateSchedule(expression, window);
+    const retirement = resolveRetirement(props.retirement, { expression, window });
     validateHostRoleArns(props.hostRoleArns ?? []);
     validateEmails(props.notifications?.emails ?? []);
     const trustedCaPem =
@@ -143,6 +150,9 @@ export class SesSmtpRotation extends Construct {
       description: 'SES SMTP rotation function: rotates one secret for one SES user',
       permissionsBoundary: props.permissionsBoundary,
     });
+    const serviceName =
+      props.serviceName ?? `ses-smtp-rotation-${Names.uniqueResourceName(this, { maxLength: 46, separator: '-' })}`;
+    const metricsNamespace = props.metricsNamespace ?? 'SesSmtpRotation';
     const environment = rotationEnvironment({
       iamUserName: this.user.userName,
       sesRegion,
@@ -157,9 +167,9 @@ export class SesSmtpRotation extends Construct {
       outputLogGroupName: this.commandOutputLogGroup.logGroupName,
       notificationTopicArn: this.topic.topicArn,
       timing: props.timing,
-      serviceName:
-        props.serviceName ?? `ses-smtp-rotation-${Names.uniqueResourceName(this, { maxLength: 46, separator: '-' })}`,
-      metricsNamespace: props.metricsNamespace ?? 'SesSmtpRotation',
+      serviceName,
+      metricsNamespace,
+      retirement,
     });
 
     const permissions = new RotationPermissions(this, 'Permissions', {
@@ -227,6 +237,18 @@ export class SesSmtpRotation extends Construct {
       secretArn: this.secret.secretArn,
       function: this.function,
       notifications,
+    });
+    this.retirementSchedule = new RetirementSchedule(this, 'Retirement', {
+      function: this.function,
+      secretArn: this.secret.secretArn,
+    });
+    this.retirementMonitoring = new RetirementMonitoring(this, 'RetirementMonitoring', {
+      function: this.function,
+      notifications,
+      namespace: metricsNamespace,
+      serviceName,
+      policy: retirement,
+      schedule: { expression, window },
     });
     this.queries = new RotationQueries(this, 'Queries', {
       secretArn: this.secret.secretArn,

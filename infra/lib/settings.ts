@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigurationError } from '../../src/core/errors';
 import { parseTrustedCaPem, TrustedCaProblem } from '../../src/core/trusted-ca';
+import { parseWindow } from '../../src/rotation/retirement-policy';
 
 /**
  * The ready stack's configuration as plain data, read from CDK context (`cdk.json` or `-c key=value`). Every key
@@ -32,6 +33,11 @@ export interface DeploymentSettings {
   readonly hostRoleArns?: string[];
   readonly logRetentionDays?: number;
   readonly permissionsBoundaryArn?: string;
+  readonly retirementPolicy?: 'immediate' | 'staged';
+  /** Milliseconds (parsed from `24h`, `90m`, `7d`). */
+  readonly deactivateAfterMs?: number;
+  readonly deleteAfterMs?: number;
+  readonly retirementInUse?: 'hold' | 'proceed';
 }
 
 /** Context keys read by {@link settingsFromContext}, with a one-line meaning each (used in error messages). */
@@ -61,6 +67,10 @@ export const CONTEXT_KEYS = {
   hostRoleArns: 'IAM role ARNs of the relays (comma-separated)',
   logRetentionDays: 'log retention in days, e.g. 365',
   permissionsBoundaryArn: 'managed policy ARN used as permissions boundary',
+  retirementPolicy: 'how the old key is retired: staged (default) or immediate',
+  deactivateAfter: 'staged: time after every relay confirmed before the old key is deactivated, e.g. 24h',
+  deleteAfter: 'staged: time after deactivation before the old key is deleted, e.g. 7d',
+  retirementInUse: 'hold (default) or proceed when the old key is still used after the push',
 } as const;
 
 type Key = keyof typeof CONTEXT_KEYS;
@@ -93,6 +103,22 @@ export function settingsFromContext(get: (key: string) => unknown): DeploymentSe
     return Number(value);
   };
 
+  const oneOf = <T extends string>(key: Key, allowed: readonly T[]): T | undefined => {
+    const value = text(key);
+    if (value === undefined) return undefined;
+    if (!(allowed as readonly string[]).includes(value)) throw contextError(key, `must be ${allowed.join(' or ')}`);
+    return value as T;
+  };
+  const windowMs = (key: Key): number | undefined => {
+    const value = text(key);
+    if (value === undefined) return undefined;
+    try {
+      return parseWindow(value, `context key ${key}`);
+    } catch {
+      throw contextError(key, 'must be a positive duration of at most 365d such as 90m, 24h or 7d');
+    }
+  };
+
   const identities = list('identities');
   if (!identities) throw contextError('identities', 'is required');
   const settings: DeploymentSettings = {
@@ -120,6 +146,10 @@ export function settingsFromContext(get: (key: string) => unknown): DeploymentSe
     hostRoleArns: list('hostRoleArns'),
     logRetentionDays: int('logRetentionDays'),
     permissionsBoundaryArn: text('permissionsBoundaryArn'),
+    retirementPolicy: oneOf('retirementPolicy', ['immediate', 'staged'] as const),
+    deactivateAfterMs: windowMs('deactivateAfter'),
+    deleteAfterMs: windowMs('deleteAfter'),
+    retirementInUse: oneOf('retirementInUse', ['hold', 'proceed'] as const),
   };
   if (settings.vpcId && !settings.subnetIds) throw contextError('subnetIds', 'is required with vpcId');
   if (!settings.vpcId && (settings.subnetIds || settings.securityGroupIds)) {

@@ -4,6 +4,7 @@ import {
   GetAccessKeyLastUsedCommand,
   ListAccessKeysCommand,
   NoSuchEntityException,
+  UpdateAccessKeyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 
@@ -43,6 +44,25 @@ export class AccessKeys {
   async lastUsed(accessKeyId: string): Promise<Date | undefined> {
     const out = await this.client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
     return out.AccessKeyLastUsed?.LastUsedDate ?? undefined;
+  }
+
+  /** When, with which service and in which region the key was last used; undefined if never (IAM reports late). */
+  async lastUse(accessKeyId: string): Promise<{ date: Date; service?: string; region?: string } | undefined> {
+    const out = await this.client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
+    const used = out.AccessKeyLastUsed;
+    if (!used?.LastUsedDate) return undefined;
+    return {
+      date: used.LastUsedDate,
+      ...(used.ServiceName ? { service: used.ServiceName } : {}),
+      ...(used.Region ? { region: used.Region } : {}),
+    };
+  }
+
+  /** Turns a key off (`Inactive`: it still counts toward the two-key limit) or back on (`Active`). */
+  async setStatus(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
+    await this.client.send(
+      new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: status }),
+    );
   }
 
   async create(userName: string): Promise<MintedKey> {

@@ -3,6 +3,8 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
@@ -13,6 +15,10 @@ export interface SecretMetadata {
   readonly rotationEnabled: boolean;
   /** Version id → staging labels (versions without labels are omitted). */
   readonly versionStages: Readonly<Record<string, readonly string[]>>;
+  /** When the last rotation completed successfully (after its finishSecret returned); absent if never. */
+  readonly lastRotatedDate?: Date;
+  /** The secret's tags (key → value). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** One version's value (undefined value = the version exists but holds nothing yet). */
@@ -32,6 +38,8 @@ export class SecretStore {
       arn: out.ARN ?? secretId,
       rotationEnabled: out.RotationEnabled === true,
       versionStages: out.VersionIdsToStages ?? {},
+      ...(out.LastRotatedDate ? { lastRotatedDate: out.LastRotatedDate } : {}),
+      tags: Object.fromEntries((out.Tags ?? []).flatMap((t) => (t.Key ? [[t.Key, t.Value ?? '']] : []))),
     };
   }
 
@@ -82,5 +90,15 @@ export class SecretStore {
         ...(currentVersionId ? { RemoveFromVersionId: currentVersionId } : {}),
       }),
     );
+  }
+
+  /** Sets one tag on the secret (retirement and emergency state the function and the CLI share). */
+  async tag(secretId: string, key: string, value: string): Promise<void> {
+    await this.client.send(new TagResourceCommand({ SecretId: secretId, Tags: [{ Key: key, Value: value }] }));
+  }
+
+  /** Removes one tag from the secret; removing an absent tag succeeds (idempotent). */
+  async untag(secretId: string, key: string): Promise<void> {
+    await this.client.send(new UntagResourceCommand({ SecretId: secretId, TagKeys: [key] }));
   }
 }

@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Notifier, RotationAudit } from '../rotation/ports';
+import type { Notifier, RetirementNotice, RotationAudit } from '../rotation/ports';
 
 /** Publishes the audit summary of a completed rotation to an SNS topic (e-mail subscribers read it). */
 export class SnsNotifier implements Notifier {
@@ -20,6 +20,11 @@ export class SnsNotifier implements Notifier {
           `Version:        ${audit.versionId}${audit.previousVersionId ? ` (previous ${audit.previousVersionId})` : ''}`,
           `New key:        ${audit.newKeyId}`,
           `Retired keys:   ${audit.retiredKeyIds.join(', ') || 'none'}`,
+          ...(audit.retiringKeyIds?.length
+            ? [
+                `Retiring keys:  ${audit.retiringKeyIds.join(', ')} (${audit.retirement ?? 'staged'}: deactivated, then deleted, by the hourly pass)`,
+              ]
+            : []),
           `SSM command:    ${audit.commandId}`,
           `Hosts updated:  ${audit.hostsUpdated}`,
           `Endpoint:       ${audit.endpoint} (${audit.region})`,
@@ -27,6 +32,21 @@ export class SnsNotifier implements Notifier {
           '',
           JSON.stringify(audit),
         ].join('\n'),
+      }),
+    );
+  }
+
+  async retirement(notice: RetirementNotice): Promise<void> {
+    const secretName = notice.secretArn.split(':').slice(6).join(':');
+    const subject =
+      notice.event === 'old-key-in-use'
+        ? `ACTION NEEDED: old SES SMTP key still in use: ${secretName}`
+        : `SES SMTP old key ${notice.event}: ${secretName}`;
+    await this.client.send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        Subject: subject.slice(0, 99),
+        Message: [notice.summary, '', ...notice.details, '', JSON.stringify(notice)].join('\n'),
       }),
     );
   }

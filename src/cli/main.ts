@@ -6,6 +6,7 @@ import { deriveCommand } from './commands/derive';
 import { demoCommand } from './commands/demo';
 import { lintDocumentCommand } from './commands/lint-document';
 import { preflightCommand } from './commands/preflight';
+import { retireCommand } from './commands/retire';
 import { rotateCommand } from './commands/rotate';
 import { statusCommand } from './commands/status';
 import { println, processIo, type Io } from './io';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   rotateCommand,
   statusCommand,
   preflightCommand,
+  retireCommand,
 ];
 
 function toolHelp(): string {

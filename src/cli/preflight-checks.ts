@@ -111,7 +111,7 @@ export async function runChecks(
   if (userName) {
     const keys = await readUserKeys(clients.iam, userName);
     const recorded = current?.kind === 'credential' ? { current: current.credential.username } : {};
-    const verdict = keyProblem(keys, recorded);
+    const verdict = keyProblem(keys, recorded, state.lastRotatedDate);
     if (verdict) problem('keys', verdict.problem, verdict.fix);
     else
       ok(

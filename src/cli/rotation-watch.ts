@@ -95,6 +95,17 @@ export async function watchRotation(request: WatchRequest): Promise<WatchResult>
         reach('retired', `old key retired; ${userName} holds one key (${maskKeyId(keys[0]?.id ?? '')}): complete`);
         return { outcome: 'complete', steps, ...(push ? { push } : {}), problems: [] };
       }
+      // Staged retirement: the rotation is complete (Secrets Manager recorded it) with the old key still active.
+      const created = state.versions.find((v) => v.versionId === versionId)?.created;
+      if (state.lastRotatedDate && created && state.lastRotatedDate.getTime() >= created.getTime()) {
+        const old = keys.filter((k) => k.created.getTime() < created.getTime()).map((k) => maskKeyId(k.id));
+        reach(
+          'retired',
+          `old key ${old.join(', ')} retiring (staged): the hourly pass deactivates, then deletes it; ` +
+            'see ses-smtp-rotation retire: complete',
+        );
+        return { outcome: 'complete', steps, ...(push ? { push } : {}), problems: [] };
+      }
     }
     if (clock.now() >= request.deadline) {
       const last = steps.at(-1)?.step ?? 'started';

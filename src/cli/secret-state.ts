@@ -12,6 +12,7 @@ import {
 import { SecretStore } from '../aws/secret-store';
 import { parseSecretValue, type SmtpCredential } from '../core/secret';
 import { ENV, loadConfig, type RotationConfig } from '../rotation/config';
+import { RETIREMENT_TAGS } from '../rotation/retirement';
 
 /** One version of the secret with its labels. */
 export interface VersionInfo {
@@ -28,6 +29,8 @@ export interface SecretState {
   readonly rotationLambdaArn?: string;
   readonly lastRotatedDate?: Date;
   readonly nextRotationDate?: Date;
+  /** The value of the emergency tag (`rotate --emergency`), while it is set. */
+  readonly emergencyRequested?: string;
   /** Labelled versions, AWSCURRENT first. */
   readonly versions: readonly VersionInfo[];
   readonly current?: string;
@@ -65,11 +68,17 @@ export async function readSecretState(client: SecretsManagerClient, secretId: st
     ...(described.RotationLambdaARN ? { rotationLambdaArn: described.RotationLambdaARN } : {}),
     ...(described.LastRotatedDate ? { lastRotatedDate: described.LastRotatedDate } : {}),
     ...(described.NextRotationDate ? { nextRotationDate: described.NextRotationDate } : {}),
+    ...emergencyOf(described.Tags),
     versions,
     ...(current ? { current } : {}),
     ...(pending ? { pending } : {}),
     ...(previous ? { previous } : {}),
   };
+}
+
+function emergencyOf(tags: readonly { Key?: string; Value?: string }[] | undefined): { emergencyRequested?: string } {
+  const tag = tags?.find((t) => t.Key === RETIREMENT_TAGS.emergency);
+  return tag ? { emergencyRequested: tag.Value ?? '' } : {};
 }
 
 async function listVersions(client: SecretsManagerClient, secretId: string): Promise<VersionInfo[]> {

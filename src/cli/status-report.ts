@@ -33,6 +33,8 @@ export interface StatusReport {
     rotationLambdaArn: string | null;
     lastRotatedDate: string | null;
     nextRotationDate: string | null;
+    /** The emergency tag's value while `rotate --emergency` (or the console tag) is pending; null otherwise. */
+    emergencyRequested: string | null;
   };
   versions: { versionId: string; stages: string[]; created: string | null }[];
   current: {
@@ -99,6 +101,7 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
       rotationLambdaArn: state.rotationLambdaArn ?? null,
       lastRotatedDate: state.lastRotatedDate?.toISOString() ?? null,
       nextRotationDate: state.nextRotationDate?.toISOString() ?? null,
+      emergencyRequested: state.emergencyRequested ?? null,
     },
     versions: state.versions.map((v) => ({
       versionId: v.versionId,
@@ -164,7 +167,7 @@ export function assess(report: StatusReport, facts: Facts): void {
       'fix the hosts named (Run Command history or CloudWatch Logs show their output); the next attempt sends a new command to every target',
     );
   }
-  const keys = keyProblem(facts.observed, facts.recorded);
+  const keys = keyProblem(facts.observed, facts.recorded, state.lastRotatedDate);
   // The pending key of an unfinished rotation is explained above; a second problem would only repeat it.
   if (keys && !(rotationUnfinished(state) && facts.recorded.pending)) {
     problem(keys.problem, keys.fix);

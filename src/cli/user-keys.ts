@@ -6,6 +6,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import { AccessKeys } from '../aws/access-keys';
 import { maskKeyId } from '../core/mask';
 import { describeKey, reconcileKeys, type ObservedKey } from '../rotation/reconcile';
+import { retiringKeys } from '../rotation/retirement-state';
 
 /** Which labelled version records a key. */
 export type KeyRole = 'AWSCURRENT' | 'AWSPENDING' | 'AWSPREVIOUS' | 'unrecorded';
@@ -64,6 +65,8 @@ function roleOf(id: string, recorded: RecordedKeyIds): KeyRole {
 export function keyProblem(
   keys: readonly ObservedKey[],
   recorded: RecordedKeyIds,
+  /** When the last rotation completed (LastRotatedDate): an older second key is the staged retirement's old key. */
+  confirmedAt?: Date,
 ): { problem: string; fix: string } | undefined {
   const current = recorded.current ? keys.find((k) => k.id === recorded.current) : undefined;
   if (recorded.current && !current) {
@@ -86,6 +89,9 @@ export function keyProblem(
       fix: 'let that rotation finish (see ses-smtp-rotation status); do not delete the pending key: hosts may hold it',
     };
   }
+  // Staged retirement: the old key stays until the hourly pass retires it (ses-smtp-rotation retire shows it), and
+  // the next createSecret frees its slot itself. Not a problem.
+  if (recorded.current && retiringKeys(keys, recorded.current, confirmedAt).unexplained.length === 0) return undefined;
   const verdict = reconcileKeys(keys, { current: recorded.current, previous: recorded.previous });
   if (!verdict.ok) return { problem: 'two keys', fix: verdict.problem };
   const removable = verdict.remove.map((r) => `${maskKeyId(r.key.id)} (${r.reason})`).join(', ');

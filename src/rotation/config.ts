@@ -7,6 +7,7 @@ import {
   parseTrustedCaPem,
   TrustedCaProblem,
 } from '../core/trusted-ca';
+import { RETIREMENT_ENV, loadRetirementPolicy, type RetirementPolicy } from './retirement-policy';
 
 /** One tag key and the values that select hosts (values ORed; several keys ANDed, as SSM does). */
 export interface TagTarget {
@@ -56,6 +57,8 @@ export interface RotationConfig {
   readonly safetyMarginMs: number;
   /** Upper bound for testSecret's wait for a new key to be accepted. */
   readonly probeMaxWaitMs: number;
+  /** How the old key is retired after every target confirmed (`RETIREMENT_*` variables). */
+  readonly retirement: RetirementPolicy;
 }
 
 /** The environment variables of the rotation Lambda (the CDK construct sets them). */
@@ -79,6 +82,10 @@ export const ENV = {
   notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
   safetyMarginSeconds: 'SAFETY_MARGIN_SECONDS',
   probeMaxWaitSeconds: 'PROBE_MAX_WAIT_SECONDS',
+  retirementPolicy: RETIREMENT_ENV.mode,
+  retirementDeactivateAfter: RETIREMENT_ENV.deactivateAfter,
+  retirementDeleteAfter: RETIREMENT_ENV.deleteAfter,
+  retirementInUse: RETIREMENT_ENV.inUse,
 } as const;
 
 const IAM_USER = /^[\w+=,.@-]{1,64}$/;
@@ -129,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
       : {}),
     safetyMarginMs: integer(env, ENV.safetyMarginSeconds, 30, 5, 300) * 1000,
     probeMaxWaitMs: integer(env, ENV.probeMaxWaitSeconds, 150, 5, 840) * 1000,
+    retirement: loadRetirementPolicy(env),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { AccessKeys } from '../aws/access-keys';
-import type { SecretStore } from '../aws/secret-store';
+import type { SecretMetadata, SecretStore } from '../aws/secret-store';
 import type { Clock, Deadline } from '../core/clock';
 import type { RotationConfig } from './config';
 import type { RotationEvent } from './event';
@@ -25,6 +25,18 @@ export interface RotationDeps {
   readonly log: Log;
   /** Called once a rotation completed (metrics). */
   readonly onCompleted?: (audit: RotationAudit, durationMs: number | undefined) => void;
+  /** Called by every retirement pass with its gauges (metrics for the alarms and the dashboard). */
+  readonly onRetirementPass?: (metrics: RetirementMetrics) => void;
+}
+
+/** Gauges of one retirement pass. */
+export interface RetirementMetrics {
+  /** 1 when an old key was used after the push confirmation, else 0. */
+  readonly oldKeyInUse: number;
+  /** Hours an old key has stayed active since every target confirmed (0 when none is active). */
+  readonly oldKeyActiveHours: number;
+  /** Hours since the last completed rotation (absent before the first). */
+  readonly hoursSinceLastRotation?: number;
 }
 
 /** One step invocation after the guard. */
@@ -34,4 +46,6 @@ export interface StepContext {
   readonly secretArn: string;
   readonly verdict: GuardVerdict;
   readonly deadline: Deadline;
+  /** The secret as DescribeSecret reported it at the start of the step (tags, last rotation). */
+  readonly meta?: SecretMetadata;
 }

@@ -66,6 +66,10 @@ export interface RotationAudit {
   /** Masked access key ids. */
   readonly newKeyId: string;
   readonly retiredKeyIds: readonly string[];
+  /** Masked ids of old keys left active for the staged retirement (deactivated and deleted by the hourly pass). */
+  readonly retiringKeyIds?: readonly string[];
+  /** How the old keys are retired: at once (`immediate`, `emergency`) or in stages (`staged`). */
+  readonly retirement?: 'immediate' | 'staged' | 'emergency';
   readonly commandId: string;
   readonly hostsUpdated: number;
   readonly region: string;
@@ -73,7 +77,22 @@ export interface RotationAudit {
   readonly completedAt: string;
 }
 
+/** Something the retirement of an old key did or found (an SNS alert in AWS). Never a secret value. */
+export interface RetirementNotice {
+  readonly secretArn: string;
+  /** `old-key-in-use`: held; the others name an action taken on the key. */
+  readonly event: 'old-key-in-use' | 'deactivated' | 'deleted' | 'reactivated' | 'resumed';
+  /** Masked key id. */
+  readonly keyId: string;
+  /** One line: what happened. */
+  readonly summary: string;
+  /** Further lines: when and where it was used, what to do. */
+  readonly details: readonly string[];
+}
+
 /** Tells people that a rotation completed (SNS in AWS; a list in the sandbox). */
 export interface Notifier {
   rotationSucceeded(audit: RotationAudit): Promise<void>;
+  /** An action on, or an alert about, the old key during its retirement. */
+  retirement?(notice: RetirementNotice): Promise<void>;
 }

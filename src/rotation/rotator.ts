@@ -32,5 +32,5 @@ export async function runStep(deps: RotationDeps, event: RotationEvent, deadline
   }
   const meta = await deps.secrets.describe(event.secretId);
   const verdict = guard(meta, event.token);
-  await STEP_HANDLERS[event.step](deps, { event, secretArn: meta.arn, verdict, deadline });
+  await STEP_HANDLERS[event.step](deps, { event, secretArn: meta.arn, verdict, deadline, meta });
 }

@@ -5,6 +5,7 @@ import { smtpEndpoint } from '../core/endpoint';
 import { maskKeyId } from '../core/mask';
 import { parseSecretValue, type SmtpCredential } from '../core/secret';
 import { deriveSmtpPassword } from '../core/smtp-password';
+import type { RetirementMetrics } from '../rotation/deps';
 import type { SmtpProbe } from '../rotation/ports';
 import { CallRecorder } from './call-recorder';
 import { makeHosts, type FakeHost, type HostRunner, type MakeHostsOptions } from './fake-fleet-hosts';
@@ -35,6 +36,11 @@ export interface SandboxOptions {
   readonly port?: number;
   /** Per-host document run time in virtual milliseconds. */
   readonly hostDurationMs?: number;
+  /**
+   * Retirement policy of the function (RETIREMENT_POLICY). Default `immediate`, so scenarios written before the
+   * staged retirement keep their one-key end state; the product's own default is `staged`.
+   */
+  readonly retirement?: 'immediate' | 'staged';
 }
 
 /** One log line the sandbox captured. */
@@ -77,6 +83,9 @@ export class SandboxAccount {
   readonly notifications: { subject?: string; message: string }[] = [];
   /** Metrics the handler recorded (HostsUpdated, RotationDurationSeconds). */
   readonly metrics: { hostsUpdated: number; durationSeconds?: number }[] = [];
+  /** Gauges every retirement pass recorded (OldKeyInUse, OldKeyActiveHours, HoursSinceLastRotation). */
+  readonly retirementMetrics: RetirementMetrics[] = [];
+  readonly retirement: 'immediate' | 'staged';
   /** Violations of invariant I4 seen at the moment AWSCURRENT moved. */
   readonly promotionViolations: string[] = [];
   readonly endpoint: string;
@@ -89,6 +98,7 @@ export class SandboxAccount {
     this.userName = options.userName ?? 'ses-smtp-sender';
     this.endpoint = options.endpoint ?? smtpEndpoint(this.region);
     this.port = options.port ?? 587;
+    this.retirement = options.retirement ?? 'immediate';
     this.iam = new FakeIam(this.clock);
     this.iam.addUser(this.userName);
     const initialValue =
@@ -144,6 +154,7 @@ export class SandboxAccount {
       FLEET_TARGET_TAGS: `${TAG_KEY}=${TAG_VALUE}`,
       FLEET_POLL_INTERVAL_SECONDS: '5',
       NOTIFICATION_TOPIC_ARN: `arn:aws:sns:${this.region}:111122223333:ses-smtp-rotation`,
+      RETIREMENT_POLICY: this.retirement,
       ...overrides,
     };
   }

@@ -5,6 +5,7 @@ import type { Step } from '../rotation/event';
 import type { SmtpProbe } from '../rotation/ports';
 import { createSmtpProbe } from '../smtp';
 import { SandboxAccount } from './account';
+import { demoRetirement, type RetirementProof } from './demo-retirement';
 import { continueRotation, runRotation, type DriverOptions, type RotationRun } from './rotation-driver';
 import { SesLikeSmtpEndpoint } from './smtp-endpoint';
 import { createTlsAuthority } from './tls-authority';
@@ -16,6 +17,10 @@ export interface DemoOptions {
   readonly failHost?: number;
   /** The step in which the Lambda dies once. */
   readonly crashAt?: Step;
+  /** Staged retirement in virtual time after the rotation: promotion → deactivation → deletion. */
+  readonly lifecycle?: boolean;
+  /** A consumer the push does not reach keeps using the old key (implies {@link lifecycle}). */
+  readonly strayConsumer?: boolean;
   /** Receives one human-readable line per event (omitted for --json). */
   readonly print?: (line: string) => void;
 }
@@ -40,6 +45,7 @@ export interface DemoReport {
   readonly crashAt?: Step;
   readonly audit?: string;
   readonly proof: DemoProof;
+  readonly retirement?: RetirementProof;
   readonly apiCalls: number;
   readonly virtualSeconds: number;
   readonly ok: boolean;
@@ -87,6 +93,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     endpoint: '127.0.0.1',
     port,
     hostDurationMs: 20_000,
+    retirement: options.lifecycle || options.strayConsumer ? 'staged' : 'immediate',
   });
   accountRef.current = account;
   // The probe waits on the sandbox's clock, the same one its deadlines are measured with.
@@ -163,8 +170,12 @@ async function rotateAndProve(
     runs.push(await continueRotation(account, runs[0]!.token, { ...driver, ...crashPlan(account, undefined, print) }));
   }
 
-  const proof = await prove(account, login, oldCredential, hostCount);
   const audit = account.notifications.at(-1)?.message;
+  const retirement =
+    account.retirement === 'staged' && oldCredential && runs.at(-1)?.succeeded
+      ? await demoRetirement(account, login, oldCredential, print, { stray: options.strayConsumer === true })
+      : undefined;
+  const proof = await prove(account, login, oldCredential, hostCount);
   print('');
   print('Audit trail (the notification an operator receives):');
   for (const line of (audit ?? '(no notification: the rotation did not complete)').split('\n').slice(0, 10))
@@ -180,7 +191,8 @@ async function rotateAndProve(
     runs.at(-1)?.succeeded === true &&
     proof.hostsAuthenticated === hostCount &&
     proof.oldPasswordRejected &&
-    proof.keysOnUser === 1;
+    proof.keysOnUser === 1 &&
+    (retirement?.ok ?? true);
   print(
     `SMTP AUTH attempts seen by the endpoint: ${ses.authAttemptCount}. AWS API calls made by the Lambda: ${account.recorder.calls.length}.`,
   );
@@ -201,6 +213,7 @@ async function rotateAndProve(
     ...(options.crashAt ? { crashAt: options.crashAt } : {}),
     ...(audit ? { audit } : {}),
     proof,
+    ...(retirement ? { retirement } : {}),
     apiCalls: account.recorder.calls.length,
     virtualSeconds: Math.round((account.clock.now() - Date.UTC(2025, 0, 1)) / 1000),
     ok,

@@ -24,6 +24,9 @@ export interface FakeAccessKey {
   status: 'Active' | 'Inactive';
   readonly created: Date;
   lastUsed?: Date;
+  /** Service and region IAM reports with the last use (default `ses` in the account's region). */
+  lastUsedService?: string;
+  lastUsedRegion?: string;
 }
 
 /** The quota AWS enforces on access keys per user; inactive keys count too. */
@@ -56,6 +59,22 @@ export class FakeIam {
     if (options.lastUsed) key.lastUsed = options.lastUsed;
     if (options.created) (key as { created: Date }).created = options.created;
     return key;
+  }
+
+  /**
+   * A consumer uses a key at `at` (test helper): what IAM's last-used record shows later. Inactive keys cannot be
+   * used (SES refuses them), so nothing is recorded for them.
+   */
+  recordUse(accessKeyId: string, at: Date, where: { service?: string; region?: string } = {}): boolean {
+    for (const keys of this.users.values()) {
+      const key = keys.find((k) => k.id === accessKeyId);
+      if (!key || key.status !== 'Active') continue;
+      key.lastUsed = at;
+      if (where.service) key.lastUsedService = where.service;
+      if (where.region) key.lastUsedRegion = where.region;
+      return true;
+    }
+    return false;
   }
 
   /** The user's keys (test helper, not an AWS call). */
@@ -130,7 +149,11 @@ export class FakeIam {
       return {
         UserName: userName,
         AccessKeyLastUsed: key.lastUsed
-          ? { LastUsedDate: key.lastUsed, ServiceName: 'ses', Region: 'eu-west-1' }
+          ? {
+              LastUsedDate: key.lastUsed,
+              ServiceName: key.lastUsedService ?? 'ses',
+              Region: key.lastUsedRegion ?? 'eu-west-1',
+            }
           : { ServiceName: 'N/A', Region: 'N/A', LastUsedDate: undefined },
       };
     }

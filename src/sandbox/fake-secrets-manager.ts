@@ -14,6 +14,10 @@ import {
   type PutSecretValueCommandOutput,
   type RotateSecretCommandInput,
   type RotateSecretCommandOutput,
+  type TagResourceCommandInput,
+  type TagResourceCommandOutput,
+  type UntagResourceCommandInput,
+  type UntagResourceCommandOutput,
   type UpdateSecretVersionStageCommandInput,
   type UpdateSecretVersionStageCommandOutput,
 } from '@aws-sdk/client-secrets-manager';
@@ -55,6 +59,8 @@ export class FakeSecretsManager {
   rotationEnabled = false;
   rotationLambdaArn?: string;
   lastRotatedDate?: Date;
+  /** The secret's tags (the emergency and retirement tags live here). */
+  readonly tags = new Map<string, string>();
   private readonly versions = new Map<string, Version>();
   private readonly stageListeners: StageListener[] = [];
   private readonly updateListeners: ((input: UpdateSecretVersionStageCommandInput) => void)[] = [];
@@ -115,7 +121,21 @@ export class FakeSecretsManager {
       ...(this.rotationLambdaArn ? { RotationLambdaARN: this.rotationLambdaArn } : {}),
       ...(this.lastRotatedDate ? { LastRotatedDate: this.lastRotatedDate } : {}),
       VersionIdsToStages: versionIdsToStages,
+      ...(this.tags.size > 0 ? { Tags: [...this.tags].map(([Key, Value]) => ({ Key, Value })) } : {}),
     };
+  }
+
+  tagResource(input: TagResourceCommandInput): Output<TagResourceCommandOutput> {
+    this.check(input.SecretId);
+    for (const tag of input.Tags ?? []) if (tag.Key) this.tags.set(tag.Key, tag.Value ?? '');
+    return {};
+  }
+
+  /** Removing a tag that is not there succeeds, as in AWS. */
+  untagResource(input: UntagResourceCommandInput): Output<UntagResourceCommandOutput> {
+    this.check(input.SecretId);
+    for (const key of input.TagKeys ?? []) this.tags.delete(key);
+    return {};
   }
 
   getSecretValue(input: GetSecretValueCommandInput): Output<GetSecretValueCommandOutput> {

@@ -9,6 +9,8 @@ export function checkInvariants(
   account: SandboxAccount,
   options: { completed?: boolean; texts?: readonly string[] } = {},
 ): string[] {
+  // Under the staged policy a completed rotation leaves the old key for the retirement pass.
+  const staged = account.retirement === 'staged';
   const problems: string[] = [];
   const keys = account.iam.keys(account.userName);
   // I1: every host's configured credential authenticates.
@@ -18,7 +20,7 @@ export function checkInvariants(
   }
   // I2: never more than two keys; exactly one active after a completed rotation.
   if (keys.length > 2) problems.push(`I2: the user has ${keys.length} keys`);
-  if (options.completed && (keys.length !== 1 || keys[0]?.status !== 'Active')) {
+  if (options.completed && !staged && (keys.length !== 1 || keys[0]?.status !== 'Active')) {
     problems.push(`I2: after the rotation the user has ${keys.length} keys instead of one active key`);
   }
   // I3: AWSCURRENT (once it is a credential) names an existing, active key.
@@ -47,6 +49,7 @@ export function checkInvariants(
   // I6: no secret value in any log line, error or notification.
   const texts = [
     ...(options.texts ?? []),
+    ...account.retirementMetrics.map((m) => JSON.stringify(m)),
     ...account.logs.map((l) => JSON.stringify(l)),
     ...account.notifications.map((n) => JSON.stringify(n)),
   ];
@@ -65,8 +68,53 @@ export function checkInvariants(
         .map((v) => (v ? tryParseSecretValue(v) : undefined))
         .flatMap((v) => (v?.kind === 'credential' ? [v.credential.username] : [])),
     );
-    for (const key of keys)
+    // A key older than the AWSCURRENT version is the retiring key of a staged retirement, not an orphan.
+    const currentCreated = account.secrets
+      .listSecretVersionIds({ SecretId: account.secrets.arn })
+      .Versions?.find((v) => v.VersionId === currentId)?.CreatedDate;
+    const orphanCandidates = staged
+      ? keys.filter((k) => currentCreated === undefined || k.created.getTime() >= currentCreated.getTime())
+      : keys;
+    for (const key of orphanCandidates)
       if (!stored.has(key.id)) problems.push('I7: a key minted but never stored survived the rotation');
+  }
+  return [...new Set(problems)];
+}
+
+/** A key as it was before a retirement pass (status and last use). */
+export interface KeySnapshot {
+  readonly id: string;
+  readonly status: string;
+  readonly lastUsed?: Date;
+}
+
+/** The user's keys now, for {@link checkRetirementPass}. */
+export function snapshotKeys(account: SandboxAccount): KeySnapshot[] {
+  return account.iam
+    .keys(account.userName)
+    .map((k) => ({ id: k.id, status: k.status, ...(k.lastUsed ? { lastUsed: k.lastUsed } : {}) }));
+}
+
+/**
+ * The retirement invariants around one pass (or a rotation started while a key retires): never more than two keys;
+ * the AWSCURRENT key stays active; a key used after the push confirmation is neither deactivated nor deleted by a
+ * routine (non-emergency, hold) retirement; plus I1–I6 through {@link checkInvariants}.
+ */
+export function checkRetirementPass(
+  account: SandboxAccount,
+  before: readonly KeySnapshot[],
+  options: { confirmedAt?: Date; routine: boolean; texts?: readonly string[] },
+): string[] {
+  const problems = checkInvariants(account, { texts: options.texts ?? [] });
+  const after = account.iam.keys(account.userName);
+  if (options.routine && options.confirmedAt) {
+    for (const key of before) {
+      if (!key.lastUsed || key.lastUsed.getTime() <= options.confirmedAt.getTime()) continue;
+      const now = after.find((k) => k.id === key.id);
+      if (!now) problems.push('R1: a key used after the push confirmation was deleted by a routine retirement');
+      else if (key.status === 'Active' && now.status !== 'Active')
+        problems.push('R1: a key used after the push confirmation was deactivated by a routine retirement');
+    }
   }
   return [...new Set(problems)];
 }

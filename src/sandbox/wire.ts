@@ -13,6 +13,8 @@ import {
   PutSecretValueCommand,
   RotateSecretCommand,
   SecretsManagerClient,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -61,6 +63,8 @@ export function wireSecretsManager(fake: FakeSecretsManager, recorder: CallRecor
     [UpdateSecretVersionStageCommand, 'UpdateSecretVersionStage', (i) => fake.updateSecretVersionStage(i)],
     [ListSecretVersionIdsCommand, 'ListSecretVersionIds', (i) => fake.listSecretVersionIds(i)],
     [RotateSecretCommand, 'RotateSecret', (i) => fake.rotateSecret(i)],
+    [TagResourceCommand, 'TagResource', (i) => fake.tagResource(i)],
+    [UntagResourceCommand, 'UntagResource', (i) => fake.untagResource(i)],
   ]);
 }
 

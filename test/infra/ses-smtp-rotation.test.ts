@@ -76,13 +76,17 @@ describe('SesSmtpRotation', () => {
       SourceAccount: '123456789012',
       SourceArn: { Ref: Match.stringLikeRegexp('Secret') },
     });
-    expect(resourcesOfType(template, 'AWS::Lambda::Permission')).toHaveLength(1);
+    // The only other invoker: the hourly retirement rule (tests in retirement.test.ts).
+    const invokers = resourcesOfType(template, 'AWS::Lambda::Permission').map(([, r]) => r.Properties?.Principal);
+    expect(invokers.sort()).toEqual(['events.amazonaws.com', 'secretsmanager.amazonaws.com']);
   });
 
   it('creates the schedule after the invoke permission and the role policies (aws/aws-cdk#26481)', () => {
     // Prepare
     const schedule = onlyResource(template, 'AWS::SecretsManager::RotationSchedule');
-    const permissionId = onlyResource(template, 'AWS::Lambda::Permission').id;
+    const permissionId = resourcesOfType(template, 'AWS::Lambda::Permission').find(
+      ([, r]) => r.Properties?.Principal === 'secretsmanager.amazonaws.com',
+    )?.[0];
     const rolePolicies = resourcesOfType(template, 'AWS::IAM::Policy')
       .filter(([, r]) => r.Properties?.Roles !== undefined)
       .map(([id]) => id);
@@ -208,7 +212,7 @@ describe('SesSmtpRotation', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
-  it('lets only its own rule and alarm publish to the topic', () => {
+  it('lets only its own rule and alarms publish to the topic', () => {
     // Prepare
     const policy = onlyResource(template, 'AWS::SNS::TopicPolicy');
     const allows = (policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]).filter(
@@ -216,11 +220,17 @@ describe('SesSmtpRotation', () => {
     );
 
     // Act / Assess
-    expect(allows).toHaveLength(2);
+    // The failure rule and alarm, and the three retirement alarms (retirement.test.ts).
+    expect(allows).toHaveLength(5);
     for (const statement of allows) {
       expect(statement.Condition).toMatchObject({
         ArnEquals: {
-          'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(/RotationFailed|FunctionErrors/), 'Arn'] },
+          'aws:SourceArn': {
+            'Fn::GetAtt': [
+              expect.stringMatching(/RotationFailed|FunctionErrors|OldKeyInUse|OldKeyStillActive|RotationOverdue/),
+              'Arn',
+            ],
+          },
         },
         StringEquals: { 'aws:SourceAccount': '123456789012' },
       });
@@ -259,11 +269,16 @@ describe('SesSmtpRotation', () => {
     for (const action of ['DescribeSecret', 'GetSecretValue', 'PutSecretValue', 'UpdateSecretVersionStage']) {
       expect(resourcesOf(`secretsmanager:${action}`)).toEqual([expect.stringMatching(/^<RotationSecret\w+>$/)]);
     }
-    for (const action of ['ListAccessKeys', 'CreateAccessKey', 'DeleteAccessKey', 'GetAccessKeyLastUsed']) {
+    for (const action of [
+      'ListAccessKeys',
+      'CreateAccessKey',
+      'DeleteAccessKey',
+      'GetAccessKeyLastUsed',
+      'UpdateAccessKey',
+    ]) {
       expect(resourcesOf(`iam:${action}`)).toEqual([expect.stringMatching(/^<RotationSmtpUser\w+\.Arn>$/)]);
     }
     // Least privilege: nothing the function never calls.
-    expect(resourcesOf('iam:UpdateAccessKey')).toEqual([]);
     expect(resourcesOf('secretsmanager:ListSecretVersionIds')).toEqual([]);
     expect(resourcesOf('ssm:SendCommand').sort()).toEqual([
       'arn:aws:ec2:eu-west-1:123456789012:instance/*',

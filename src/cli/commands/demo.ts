@@ -3,7 +3,8 @@ import { runDemo } from '../../sandbox/demo';
 import { EXIT, parseFlags, UsageError, type Command } from '../command';
 import { println, type Io } from '../io';
 
-const HELP = `Usage: ses-smtp-rotation demo [--hosts N] [--fail-host I] [--crash-at STEP] [--json]
+const HELP = `Usage: ses-smtp-rotation demo [--hosts N] [--fail-host I] [--crash-at STEP] [--lifecycle]
+                              [--stray-consumer] [--json]
 
 Runs a whole rotation offline, in seconds, with no AWS account: an in-memory account (Secrets Manager, IAM, SSM),
 a fleet of simulated relays (mixed Linux/Windows) that fetch the secret by version id and authenticate over SMTP,
@@ -17,6 +18,10 @@ Options:
   --fail-host I      relay number I (1-based) fails its update: watch nothing get promoted, the old key stay
                      valid and the relay be named; then it is fixed and the retried rotation completes
   --crash-at STEP    the Lambda dies once during STEP (${STEPS.join(', ')}): watch the rotation resume
+  --lifecycle        staged retirement in virtual time after the rotation: the old key stays active, is
+                     deactivated 24 h after confirmation and deleted 7 days later by the hourly pass
+  --stray-consumer   a consumer the push does not reach keeps using the old key: watch the pass hold it and
+                     alert, then retire --resume, --reactivate (rollback) and --now (implies --lifecycle)
   --json             print one JSON report instead of the narration
   -h, --help         show this help
 
@@ -32,6 +37,8 @@ export const demoCommand: Command = {
       hosts: { type: 'string' },
       'fail-host': { type: 'string' },
       'crash-at': { type: 'string' },
+      lifecycle: { type: 'boolean', default: false },
+      'stray-consumer': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
     const hosts = wholeNumber(values.hosts, '--hosts', 1, 5000) ?? 24;
@@ -47,6 +54,8 @@ export const demoCommand: Command = {
       hosts,
       ...(failHost !== undefined ? { failHost } : {}),
       ...(crashAt !== undefined ? { crashAt: crashAt as Step } : {}),
+      lifecycle: values.lifecycle,
+      strayConsumer: values['stray-consumer'],
       ...(values.json ? {} : { print: (line: string) => println(io.stdout, line) }),
     });
     if (values.json) {

@@ -6,11 +6,12 @@ import { EXIT, parseFlags, UsageError, type Command } from '../command';
 import { println, type Io } from '../io';
 import type { PushView } from '../push-state';
 import { pushFailureLines, watchRotation, type WatchResult } from '../rotation-watch';
+import { requestEmergency, withdrawEmergency } from '../emergency';
 import { secretCommandContext } from '../runtime';
 import { readFunctionState, readSecretState, rotationUnfinished, type SecretState } from '../secret-state';
 import { ABANDON_HELP, runAbandon } from './rotate-abandon';
 
-const HELP = `Usage: ses-smtp-rotation rotate --secret-id <id> [--wait | --abandon] [--timeout <minutes>] [--json]
+const HELP = `Usage: ses-smtp-rotation rotate --secret-id <id> [--wait | --abandon] [--timeout <minutes>] [--emergency] [--json]
                                 [--region <region>] [--profile <profile>]
 
 Starts a rotation now with the secret's stored rotation settings (RotateSecret). Refuses, and explains what to
@@ -26,6 +27,8 @@ Options:
   --secret-id <id>       name or ARN of the secret (required)
   --wait                 follow the rotation until it completes, its push fails, or the timeout passes
   --timeout <minutes>    how long --wait follows (default 30)
+  --emergency            a leaked key: every old key is deleted as soon as every host confirmed, whatever the
+                         retirement policy (sets the secret tag ses-smtp-rotation:emergency; the function clears it)
   --json                 print one JSON object at the end (see the README section "Operator CLI"): secretArn, versionId,
                          waited, outcome, steps[{step, at}], push, problems[], next[]
   --region <region>      AWS region (default: AWS_REGION, the secret ARN's region, or your profile's)
@@ -66,6 +69,7 @@ export const rotateCommand: Command = {
       wait: { type: 'boolean', default: false },
       timeout: { type: 'string' },
       abandon: { type: 'boolean', default: false },
+      emergency: { type: 'boolean', default: false },
     });
     const timeoutMinutes = parseTimeout(values.timeout);
     if (values.abandon) {
@@ -106,10 +110,13 @@ export const rotateCommand: Command = {
     if (rotationUnfinished(state)) return finish(refuseUnfinished(io, report, secretId, state));
 
     let versionId: string;
+    // --emergency (issue 13): the function learns it from the secret's tag, set before the rotation starts.
+    if (values.emergency) await requestEmergency(clients.secrets, state.arn, runtime.clock.now(), say);
     try {
       const out = await clients.secrets.send(new RotateSecretCommand({ SecretId: state.arn }));
       versionId = out.VersionId ?? '';
     } catch (error) {
+      if (values.emergency) await withdrawEmergency(clients.secrets, state.arn);
       if (error instanceof InvalidRequestException && /previous rotation/i.test(error.message)) {
         // Another rotation started between our read and our call.
         return finish(refuseUnfinished(io, report, secretId, await readSecretState(clients.secrets, secretId)));

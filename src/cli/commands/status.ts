@@ -58,6 +58,9 @@ export function render(report: StatusReport): string[] {
       ],
       ['Last rotated', when(secret.lastRotatedDate)],
       ['Next rotation', when(secret.nextRotationDate)],
+      ...(secret.emergencyRequested !== null
+        ? [['Emergency', `requested ${secret.emergencyRequested}: every old key is deleted once every host confirmed`]]
+        : []),
       ['Targets', report.function?.targets ? `${report.function.targets} via ${report.function.documentName}` : '-'],
       ['Credential', credentialLine(current)],
     ],

@@ -5,6 +5,7 @@ import { credentialOf } from '../credential';
 import type { RotationDeps, StepContext } from '../deps';
 import { KeyReconciliationError, RotationStateError } from '../errors';
 import { reconcileKeys, type ObservedKey } from '../reconcile';
+import { freeRetiringSlot } from '../retirement-slot';
 import { resolveTarget } from '../settings';
 
 /**
@@ -33,10 +34,11 @@ export async function createSecret(deps: RotationDeps, ctx: StepContext): Promis
     return;
   }
 
-  const current = await readCurrent(deps, secretArn, verdict.currentVersionId);
+  const { value: current, createdDate } = await readCurrent(deps, secretArn, verdict.currentVersionId);
   const target = resolveTarget(config, current);
   const recordedCurrent = current.kind === 'credential' ? current.credential.username : undefined;
-  const userKeys = await keys.list(config.iamUserName);
+  const listed = await keys.list(config.iamUserName);
+  const userKeys = await freeRetiringSlot(deps, ctx, listed, recordedCurrent, createdDate);
   const unexplained = userKeys.filter((k) => k.id !== recordedCurrent);
   let recordedPrevious: string | undefined;
   if (unexplained.length > 0 && recordedCurrent !== undefined) {
@@ -107,16 +109,21 @@ async function cleanUpAfterFailedPut(deps: RotationDeps, ctx: StepContext, keyId
   }
 }
 
-async function readCurrent(deps: RotationDeps, secretArn: string, versionId: string | undefined): Promise<SecretValue> {
+async function readCurrent(
+  deps: RotationDeps,
+  secretArn: string,
+  versionId: string | undefined,
+): Promise<{ value: SecretValue; createdDate?: Date }> {
   if (versionId === undefined) {
     deps.log.info('no AWSCURRENT version: first rotation of this secret');
-    return { kind: 'empty' };
+    return { value: { kind: 'empty' } };
   }
   const current = await deps.secrets.value(secretArn, { versionId });
   const parsed = current ? tryParseSecretValue(current.secretString) : { kind: 'empty' as const };
+  const createdDate = current?.createdDate ? { createdDate: current.createdDate } : {};
   if (parsed === undefined) {
     deps.log.warn('AWSCURRENT does not hold a valid credential; rotating as a first rotation', { versionId });
-    return { kind: 'empty' };
+    return { value: { kind: 'empty' }, ...createdDate };
   }
-  return parsed;
+  return { value: parsed, ...createdDate };
 }

@@ -4,13 +4,18 @@ import { credentialOf } from '../credential';
 import type { RotationDeps, StepContext } from '../deps';
 import { RotationStateError } from '../errors';
 import type { RotationAudit } from '../ports';
+import { RETIREMENT_TAGS } from '../retirement';
+import { isEmergency } from '../retirement-state';
 
 /**
  * finishSecret: push → wait for every host → promote → retire. Re-entrant at every point:
  * - the push is resumable (the fleet finds the command already sent for this version);
  * - promotion happens only after every targeted host confirmed (I4), and is skipped when already done;
  * - retirement runs even when the version was already AWSCURRENT (a crash between promotion and retirement
- *   must not leave a leaked key valid until the next rotation).
+ *   must not leave a leaked key valid until the next rotation);
+ * - retirement follows the policy: `immediate` and emergency rotations delete the old keys here; `staged` leaves
+ *   them active for the hourly retirement pass. The emergency tag is cleared only after the deletions, so a crash
+ *   in between repeats them (idempotent) instead of forgetting the emergency.
  */
 export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promise<void> {
   const { secrets, keys, fleet, config, log, clock } = deps;
@@ -59,12 +64,31 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
         'host has it: someone changed it during the rotation. Old keys were NOT retired. Reactivate it or rotate again',
     );
   }
+  const emergency = isEmergency(ctx.meta);
+  const atOnce = emergency || config.retirement.mode === 'immediate';
   const retired: string[] = [];
+  const retiring: string[] = [];
   for (const key of userKeys) {
     if (key.id === credential.username) continue;
+    if (!atOnce) {
+      retiring.push(maskKeyId(key.id));
+      continue;
+    }
     await keys.delete(config.iamUserName, key.id);
     retired.push(maskKeyId(key.id));
-    log.info('retired old access key', { keyId: maskKeyId(key.id), status: key.status });
+    log.info('retired old access key', { keyId: maskKeyId(key.id), status: key.status, emergency });
+  }
+  if (retiring.length > 0) {
+    log.info('old access key left active for the staged retirement', {
+      event: 'old-key-retiring',
+      keyIds: retiring,
+      deactivateAfterHours: config.retirement.deactivateAfterMs / 3_600_000,
+      deleteAfterHours: config.retirement.deleteAfterMs / 3_600_000,
+    });
+  }
+  if (emergency) {
+    await secrets.untag(secretArn, RETIREMENT_TAGS.emergency);
+    log.info('emergency rotation done: cleared the emergency tag', { tag: RETIREMENT_TAGS.emergency });
   }
 
   const audit: RotationAudit = {
@@ -73,6 +97,8 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
     ...(verdict.currentVersionId ? { previousVersionId: verdict.currentVersionId } : {}),
     newKeyId: maskKeyId(credential.username),
     retiredKeyIds: retired,
+    ...(retiring.length > 0 ? { retiringKeyIds: retiring } : {}),
+    retirement: emergency ? 'emergency' : config.retirement.mode,
     commandId: push.commandId,
     hostsUpdated: push.hostsUpdated,
     region: credential.region,

@@ -75,7 +75,15 @@ describe('status', () => {
     expect(code).toBe(0);
     expect(Object.keys(report).sort()).toEqual(STATUS_KEYS);
     expect(Object.keys(report.secret).sort()).toEqual(
-      ['arn', 'lastRotatedDate', 'name', 'nextRotationDate', 'rotationEnabled', 'rotationLambdaArn'].sort(),
+      [
+        'arn',
+        'emergencyRequested',
+        'lastRotatedDate',
+        'name',
+        'nextRotationDate',
+        'rotationEnabled',
+        'rotationLambdaArn',
+      ].sort(),
     );
     expect(report.state).toBe('ok');
     expect(report.current).toMatchObject({
