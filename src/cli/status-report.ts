@@ -144,8 +144,9 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
         documentName: fn.config.fleet.documentName,
         versionId: pushVersion,
         now: clock.now(),
+        ...(fnRegion ? { region: fnRegion } : {}),
       });
-      if (command) push = await viewPush(clients.ssm(fnRegion), pushVersion, command);
+      if (command) push = await viewPush(clients.ssm(fnRegion), pushVersion, command, fnRegion);
     } catch (error) {
       errors.push(sectionError(error, 'retry; check the SSM permissions'));
     }
