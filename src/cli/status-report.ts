@@ -59,7 +59,8 @@ export interface StatusReport {
     refusal: string | null;
   } | null;
   iamUserName: string | null;
-  keys: KeyView[];
+  /** null when the keys could not be read (or the user is unknown). */
+  keys: KeyView[] | null;
   push: PushView | null;
   failure: StepFailure | null;
   state: 'ok' | 'rotating' | 'attention';
@@ -89,7 +90,7 @@ export function emptyStatusReport(): StatusReport {
     current: null,
     function: null,
     iamUserName: null,
-    keys: [],
+    keys: null,
     push: null,
     failure: null,
     state: 'attention',
@@ -181,7 +182,7 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
     current: state.current ? currentView(state.current, labelled?.current) : null,
     function: fn ? functionView(fn, fn.ok && labelled ? refusalOf(fn.config, state, labelled) : undefined) : null,
     iamUserName: iamUserName ?? null,
-    keys: observed ? viewKeys(observed, recorded, clock.now()) : [],
+    keys: observed ? viewKeys(observed, recorded, clock.now()) : null,
     push: push ?? null,
     failure: failure ?? null,
   });

@@ -247,7 +247,6 @@ async function follow(run: RotateRun, secretArn: string, functionArn: string, ve
     println(io.stderr, `error: rotation failed before the push: step ${f.step} failed at ${f.at}`);
     if (!run.json) {
       println(io.stderr, `  ${f.errorName}: ${f.reason}`);
-      println(io.stderr, `  fix: ${f.fix}`);
       println(io.stderr, `  (from the function's log group ${f.logGroup})`);
     }
     report.next.push(`fix: ${f.fix}`, 'Nothing was pushed and nothing promoted: every host still holds a working key.');

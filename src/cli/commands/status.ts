@@ -90,10 +90,11 @@ function details(report: StatusReport): string[] {
   lines.push('', 'Versions');
   lines.push(...table(report.versions.map((v) => [v.stages.join(','), v.versionId, `created ${when(v.created)}`])));
   lines.push('', `Access keys of ${report.iamUserName ?? '(unknown user)'}`);
-  if (report.keys.length === 0) lines.push('  none');
+  if (report.keys === null) lines.push('  unknown (not read: see the problems below)');
+  else if (report.keys.length === 0) lines.push('  none');
   lines.push(
     ...table(
-      report.keys.map((k) => [
+      (report.keys ?? []).map((k) => [
         k.keyId,
         k.status,
         `${k.ageDays} days old`,
