@@ -146,7 +146,11 @@ export class SandboxAccount {
     };
   }
 
-  /** The rotation Lambda's environment for this account. */
+  /**
+   * The rotation Lambda's environment for this account: the defaults, then {@link FakeLambda.overrides} (one
+   * function configuration for the handler the driver runs and for what GetFunctionConfiguration shows), then
+   * `overrides`.
+   */
   env(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     return {
       SES_IAM_USER_NAME: this.userName,
@@ -158,6 +162,7 @@ export class SandboxAccount {
       FLEET_TARGET_TAGS: `${TAG_KEY}=${TAG_VALUE}`,
       FLEET_POLL_INTERVAL_SECONDS: '5',
       NOTIFICATION_TOPIC_ARN: `arn:aws:sns:${this.region}:111122223333:ses-smtp-rotation`,
+      ...this.lambda?.overrides,
       ...overrides,
     };
   }

@@ -60,7 +60,6 @@ describe('advice from the function’s own logic', () => {
     const { code, check } = await preflight(account);
     const run = await runRotation(account, {
       handler: { probe: account.sesProbe() },
-      env: account.lambda.overrides,
       maxAttempts: 1,
     });
 

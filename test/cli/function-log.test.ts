@@ -59,6 +59,7 @@ describe('failures before the push', () => {
     account = new SandboxAccount({ hosts: 2 });
     const run = await failedTestSecret(account);
     account.clock.advance(60_000); // still "young": without the log line this looked like a running rotation
+    account.cloudWatchLogs.pageSize = 1; // the failure is on the last page: the CLI must follow nextToken
 
     const io = sandboxIo(account);
     const code = await main(['status', '--secret-id', account.secrets.arn], io);
