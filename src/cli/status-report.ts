@@ -259,12 +259,7 @@ export function assess(report: StatusReport, facts: Facts): void {
   const recorded = labelled ? recordedKeys(state, labelled) : undefined;
   const keys = facts.observed && recorded ? keyProblem(facts.observed, recorded) : undefined;
   // The pending key of a resumable rotation is explained above; a second problem would only repeat it.
-  if (
-    keys &&
-    !(rotationUnfinished(state) && recorded?.pending && /belongs to the unfinished rotation/.test(keys.problem))
-  ) {
-    problem(keys.problem, keys.fix);
-  }
+  if (keys && !keys.pendingKey) problem(keys.problem, keys.fix);
   report.state = report.problems.length > 0 ? 'attention' : rotating ? 'rotating' : 'ok';
 }
 

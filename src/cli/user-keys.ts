@@ -80,7 +80,7 @@ function roleOf(id: string, recorded: RecordedKeyIds): KeyRole {
 export function keyProblem(
   keys: readonly ObservedKey[],
   recorded: RecordedKeyIds,
-): { problem: string; fix: string } | undefined {
+): { problem: string; fix: string; pendingKey?: true } | undefined {
   const current = recorded.current ? keys.find((k) => k.id === recorded.current) : undefined;
   if (recorded.current && !current) {
     return {
@@ -109,6 +109,7 @@ export function keyProblem(
     return {
       problem: `two keys: ${keys.map(describeKey).join(' and ')}; ${maskKeyId(plan.pendingKey.id)} belongs to the unfinished rotation (AWSPENDING)`,
       fix: 'let that rotation finish (see ses-smtp-rotation status); do not delete the pending key: hosts may hold it',
+      pendingKey: true,
     };
   }
   if (plan.remove.length === 0) return undefined;
