@@ -3,7 +3,7 @@
  * credentials Lambda puts in the environment (the bundle replaces the SDK's default chain), and reports errors.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,10 @@ describe('the Lambda bundle', () => {
 
   it('stays under 500 KB minified with every dependency bundled', () => {
     expect(statSync(join(outdir, 'index.js')).size).toBeLessThan(500_000);
+  });
+
+  it('leaves out the clients only the operator CLI uses (CloudWatch Logs)', () => {
+    expect(readFileSync(join(outdir, 'index.js'), 'utf8')).not.toContain('FilterLogEvents');
   });
 
   it('signs with the environment credentials and explains a secret whose rotation is disabled', async () => {

@@ -3,6 +3,7 @@
  * then AWS_REGION / AWS_PROFILE (AWS_DEFAULT_REGION too), then the SDK's own chain (the profile's region in
  * ~/.aws/config). When the secret is given as an ARN, its region is the default: the secret lives there.
  */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -13,6 +14,8 @@ import { UsageError } from './command';
 
 /** The clients one command uses. */
 export interface AwsClients {
+  /** The region of the calls (undefined: the profile's), for error messages. */
+  readonly region?: string;
   readonly secrets: SecretsManagerClient;
   readonly iam: IAMClient;
   /** SSM in a given region (default the target's): the rotation function's region, where it sends commands. */
@@ -21,6 +24,8 @@ export interface AwsClients {
   lambda(region?: string): LambdaClient;
   /** SNS in a given region (the notification topic's ARN names it): `rotate --abandon` notifies like a rotation. */
   sns(region?: string): SNSClient;
+  /** CloudWatch Logs in a given region: the rotation function's log group (its failure lines). */
+  logs(region?: string): CloudWatchLogsClient;
 }
 
 /** Where and as whom the commands call AWS. */
@@ -70,10 +75,12 @@ export function createAwsClients(target: AwsTarget): AwsClients {
     return cache.get(key) as T;
   };
   return {
+    ...(target.region ? { region: target.region } : {}),
     secrets: new SecretsManagerClient(base),
     iam: new IAMClient(base),
     ssm: (region) => inRegion('ssm', region, (c) => new SSMClient(c)),
     lambda: (region) => inRegion('lambda', region, (c) => new LambdaClient(c)),
     sns: (region) => inRegion('sns', region, (c) => new SNSClient(c)),
+    logs: (region) => inRegion('logs', region, (c) => new CloudWatchLogsClient(c)),
   };
 }

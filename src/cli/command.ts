@@ -1,8 +1,14 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Io } from './io';
 
-/** Exit codes of every command. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/**
+ * Exit codes of every command: 0 ok, 1 a problem found or the operation failed, 2 usage error; and 130 when the
+ * operator interrupted a wait with Ctrl-C (the shell's convention, 128 + SIGINT). main enforces this set.
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+/** The codes a command may return. */
+export const EXIT_CODES: readonly number[] = Object.values(EXIT);
 
 /** A sub-command of the `ses-smtp-rotation` tool. */
 export interface Command {
@@ -12,6 +18,12 @@ export interface Command {
   /** The command's full `--help` text. */
   readonly help: string;
   run(args: string[], io: Io): Promise<number>;
+  /**
+   * The top-level keys of the command's `--json` document. When the command fails before printing it (a usage
+   * error, an unexpected error), main prints one JSON document with these keys set to null and an `error` object,
+   * so `--json` always yields exactly one document with every documented key.
+   */
+  readonly jsonFields?: readonly string[];
 }
 
 /** Wrong flags or arguments: the command prints the message and its usage, and exits with 2. */

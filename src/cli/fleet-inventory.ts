@@ -10,6 +10,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { FleetConfig } from '../rotation/config';
+import { awsCall, AwsCallError, describeAwsError, errorName } from './aws-errors';
 
 /** One managed node. */
 export interface ManagedNode {
@@ -32,16 +33,21 @@ export function inventoryFilters(
 export async function managedNodes(
   ssm: SSMClient,
   fleet: Pick<FleetConfig, 'tagTargets' | 'instanceIds'>,
+  region?: string,
 ): Promise<ManagedNode[]> {
   const nodes: ManagedNode[] = [];
   let nextToken: string | undefined;
   do {
-    const out = await ssm.send(
-      new DescribeInstanceInformationCommand({
-        Filters: inventoryFilters(fleet),
-        MaxResults: 50,
-        NextToken: nextToken,
-      }),
+    const out = await awsCall(
+      { action: 'ssm:DescribeInstanceInformation', resource: 'the managed nodes of the targeting', region },
+      () =>
+        ssm.send(
+          new DescribeInstanceInformationCommand({
+            Filters: inventoryFilters(fleet),
+            MaxResults: 50,
+            NextToken: nextToken,
+          }),
+        ),
     );
     for (const i of out.InstanceInformationList ?? []) {
       nodes.push({
@@ -63,13 +69,18 @@ export function platformSummary(nodes: readonly ManagedNode[]): string {
   return [...counts].map(([platform, n]) => `${n} ${platform}`).join(', ');
 }
 
-/** Whether the document exists (DescribeDocument); other errors propagate. */
-export async function documentExists(ssm: SSMClient, name: string): Promise<boolean> {
+/** Whether the document exists (DescribeDocument). @throws AwsCallError for errors other than "no such document" */
+export async function documentExists(ssm: SSMClient, name: string, region?: string): Promise<boolean> {
   try {
     await ssm.send(new DescribeDocumentCommand({ Name: name }));
     return true;
   } catch (error) {
     if (error instanceof InvalidDocument) return false;
-    throw error;
+    const { problem, fix } = describeAwsError(error, {
+      action: 'ssm:DescribeDocument',
+      resource: `document ${name}`,
+      region,
+    });
+    throw new AwsCallError({ action: 'ssm:DescribeDocument', resource: name }, errorName(error), problem, fix);
   }
 }

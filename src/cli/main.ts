@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SesSmtpRotationError } from '../core/errors';
-import { EXIT, UsageError, type Command } from './command';
+import { AwsCallError } from './aws-errors';
+import { EXIT, EXIT_CODES, UsageError, type Command } from './command';
 import { deriveCommand } from './commands/derive';
 import { demoCommand } from './commands/demo';
 import { lintDocumentCommand } from './commands/lint-document';
@@ -33,19 +34,37 @@ function toolHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     "Run `ses-smtp-rotation <command> --help` for a command's options.",
-    'Exit codes: 0 ok, 1 failure, 2 usage error.',
+    'Exit codes: 0 ok, 1 problem found or operation failed, 2 usage error, 130 interrupted (Ctrl-C).',
+    'With --json, stdout holds exactly one JSON document, also on errors: {"error": {"kind", "message"}, …}.',
   ].join('\n');
 }
 
+/** The `error` object of a JSON error document. */
+export interface JsonError {
+  /** usage: wrong flags or arguments (exit 2); aws: an AWS call failed; failure: anything else (exit 1). */
+  readonly kind: 'usage' | 'aws' | 'failure';
+  readonly message: string;
+}
+
 /**
- * Runs the tool with the given arguments and returns the exit code. Errors are printed as one line; a stack trace
- * only appears for unexpected errors and never contains input values.
+ * Runs the tool with the given arguments and returns the exit code (0 ok, 1 problem or failure, 2 usage, 130
+ * interrupted; anything else a command returns becomes 1). Errors are printed as one line on stderr; with `--json`
+ * stdout also gets one JSON document: the command's documented keys set to null and `error: {kind, message}`.
  */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...args] = argv;
+  const json = argv.includes('--json');
+  const fail = (command: Command | undefined, error: JsonError, text: string): number => {
+    println(io.stderr, text);
+    if (json) println(io.stdout, JSON.stringify(errorDocument(command, error), null, 2));
+    return error.kind === 'usage' ? EXIT.usage : EXIT.failure;
+  };
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    println(name === undefined ? io.stderr : io.stdout, toolHelp());
-    return name === undefined ? EXIT.usage : EXIT.ok;
+    if (name !== undefined) {
+      println(io.stdout, toolHelp());
+      return EXIT.ok;
+    }
+    return fail(undefined, { kind: 'usage', message: 'no command given' }, toolHelp());
   }
   if (name === '--version') {
     println(io.stdout, version());
@@ -53,27 +72,42 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    println(io.stderr, `error: unknown command "${name.slice(0, 40)}"\n\n${toolHelp()}`);
-    return EXIT.usage;
+    const message = `unknown command "${name.slice(0, 40)}"`;
+    return fail(undefined, { kind: 'usage', message }, `error: ${message}\n\n${toolHelp()}`);
   }
   if (args.includes('--help') || args.includes('-h')) {
     println(io.stdout, command.help);
     return EXIT.ok;
   }
+  let code: number;
   try {
-    return await command.run(args, io);
+    code = await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      println(io.stderr, `error: ${error.message}\n\nRun \`ses-smtp-rotation ${command.name} --help\` for usage.`);
-      return EXIT.usage;
+      return fail(
+        command,
+        { kind: 'usage', message: error.message },
+        `error: ${error.message}\n\nRun \`ses-smtp-rotation ${command.name} --help\` for usage.`,
+      );
     }
-    if (error instanceof SesSmtpRotationError) {
-      println(io.stderr, `error: ${error.message}`);
-      return EXIT.failure;
-    }
-    println(io.stderr, `error: ${(error as Error).name ?? 'Error'}: ${(error as Error).message}`);
+    const kind = error instanceof AwsCallError ? 'aws' : 'failure';
+    const message =
+      error instanceof SesSmtpRotationError
+        ? error.message
+        : `${(error as Error).name ?? 'Error'}: ${(error as Error).message}`;
+    return fail(command, { kind, message }, `error: ${message}`);
+  }
+  if (!EXIT_CODES.includes(code)) {
+    println(io.stderr, `error: ${command.name} ended with exit code ${code}, outside the convention; reporting 1`);
     return EXIT.failure;
   }
+  return code;
+}
+
+/** The JSON printed when a command could not print its own document. */
+export function errorDocument(command: Command | undefined, error: JsonError): Record<string, unknown> {
+  const fields = Object.fromEntries((command?.jsonFields ?? []).map((key) => [key, null]));
+  return { ...fields, error };
 }
 
 function version(): string {

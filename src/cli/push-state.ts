@@ -8,6 +8,7 @@ import { decidePoll, describeHostsInState, judge } from '../aws/command-status';
 import type { HostsInState } from '../aws/fleet-errors';
 import { failureHint, findNewestCommand, listHostsInState, toSnapshot } from '../aws/ssm-commands';
 import { commandComment, DEFAULT_LOOKBACK_MS } from '../aws/ssm-fleet';
+import { awsCall } from './aws-errors';
 
 /** What became of one push. */
 export type PushOutcome = 'running' | 'succeeded' | 'failed' | 'no-targets';
@@ -35,17 +36,27 @@ export interface PushView {
 /** The newest command sent for `versionId` (by comment) in the look-back window, if any. */
 export function findPushCommand(
   ssm: SSMClient,
-  query: { documentName: string; versionId: string; now: number; lookbackMs?: number },
+  query: { documentName: string; versionId: string; now: number; lookbackMs?: number; region?: string },
 ): Promise<Command | undefined> {
-  return findNewestCommand(ssm, {
-    documentName: query.documentName,
-    comment: commandComment(query.versionId),
-    invokedAfter: new Date(query.now - (query.lookbackMs ?? DEFAULT_LOOKBACK_MS)),
-  });
+  return awsCall(
+    { action: 'ssm:ListCommands', resource: `the commands of document ${query.documentName}`, region: query.region },
+    () =>
+      findNewestCommand(ssm, {
+        documentName: query.documentName,
+        comment: commandComment(query.versionId),
+        invokedAfter: new Date(query.now - (query.lookbackMs ?? DEFAULT_LOOKBACK_MS)),
+      }),
+  );
 }
 
 /** Summarises a command; lists bad states (one filtered call each) only once it settled. */
-export async function viewPush(ssm: SSMClient, versionId: string, command: Command): Promise<PushView> {
+export async function viewPush(
+  ssm: SSMClient,
+  versionId: string,
+  command: Command,
+  region?: string,
+): Promise<PushView> {
+  const call = (action: string) => ({ action, resource: `SSM command ${command.CommandId ?? '?'}`, region });
   const snapshot = toSnapshot(command);
   const decision = decidePoll(snapshot);
   const base = {
@@ -69,12 +80,19 @@ export async function viewPush(ssm: SSMClient, versionId: string, command: Comma
     };
   }
   const found: HostsInState[] = [];
-  for (const state of decision.inspect) found.push(await listHostsInState(ssm, snapshot.commandId, state));
+  for (const state of decision.inspect) {
+    found.push(
+      await awsCall(call('ssm:ListCommandInvocations'), () => listHostsInState(ssm, snapshot.commandId, state)),
+    );
+  }
   const verdict = judge(snapshot, found);
   const failedHosts = found.filter((f) => f.total > 0);
   if (verdict.kind === 'success') return { ...base, outcome: 'succeeded', problems: [], failedHosts };
   const erring = failedHosts.find((f) => f.state === 'Failed' || f.state === 'ExecutionTimedOut');
-  const firstError = erring?.hostIds[0] ? await failureHint(ssm, snapshot.commandId, erring.hostIds[0]) : undefined;
+  const host = erring?.hostIds[0];
+  const firstError = host
+    ? await awsCall(call('ssm:GetCommandInvocation'), () => failureHint(ssm, snapshot.commandId, host))
+    : undefined;
   return {
     ...base,
     outcome: 'failed',

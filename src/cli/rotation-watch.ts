@@ -2,7 +2,8 @@
  * Follows one rotation from the outside, as `rotate --wait` does: polls what Secrets Manager, SSM and IAM show and
  * reports each step once it is reached — created (the pending value is stored), pushing (the SSM command for the
  * version exists; hosts done x/N), promoted (AWSCURRENT moved), retired (the user is down to one key: complete).
- * A push that settled with failed hosts ends the watch with the hosts named.
+ * A push that settled with failed hosts ends the watch with the hosts named; a step that failed before the push
+ * (the function's `step failed` line) ends it with the step, the reason and the fix.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -10,7 +11,9 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { AccessKeys } from '../aws/access-keys';
 import type { Clock } from '../core/clock';
 import { maskKeyId } from '../core/mask';
+import { awsCall } from './aws-errors';
 import { when } from './format';
+import type { FailureLookup, StepFailure } from './function-log';
 import { failedHostLines, findPushCommand, progressPhrase, viewPush, type PushView } from './push-state';
 import { readSecretState, readVersionContent, userOf } from './secret-state';
 
@@ -18,13 +21,15 @@ import { readSecretState, readVersionContent, userOf } from './secret-state';
 export type WatchStep = 'created' | 'pushing' | 'promoted' | 'retired';
 
 /** How a watch ended. */
-export type WatchOutcome = 'complete' | 'push-failed' | 'timeout';
+export type WatchOutcome = 'complete' | 'push-failed' | 'step-failed' | 'timeout' | 'interrupted';
 
 /** What the watch saw. */
 export interface WatchResult {
   readonly outcome: WatchOutcome;
   readonly steps: readonly { step: WatchStep; at: string }[];
   readonly push?: PushView;
+  /** The function's own failure line, when a step failed before the push. */
+  readonly failure?: StepFailure;
   readonly problems: readonly string[];
 }
 
@@ -45,6 +50,14 @@ export interface WatchRequest {
   readonly deadline: number;
   /** Receives one progress line at a time (never a secret). */
   readonly onProgress: (line: string) => void;
+  /** Looks for the function's failure line of the version (undefined: not looked for). */
+  readonly findFailure?: () => Promise<FailureLookup>;
+  /** Receives a warning once (e.g. the function's log could not be read). */
+  readonly onWarning?: (line: string) => void;
+  /** Ends the watch at the next poll or sleep (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** The region of the SSM calls, for error messages. */
+  readonly region?: string;
 }
 
 /** Polls until the rotation completes, its push fails, or the deadline passes. */
@@ -59,7 +72,15 @@ export async function watchRotation(request: WatchRequest): Promise<WatchResult>
   let userName = request.iamUserName;
   let push: PushView | undefined;
   let lastProgress = '';
+  const warned = new Set<string>();
+  const interrupted = (): WatchResult => ({
+    outcome: 'interrupted',
+    steps,
+    ...(push ? { push } : {}),
+    problems: ['interrupted (Ctrl-C) before the rotation completed'],
+  });
   for (;;) {
+    if (request.signal?.aborted) return interrupted();
     if (!reached('created')) {
       const content = await readVersionContent(request.secrets, request.secretArn, versionId);
       if (content.kind === 'credential') {
@@ -72,9 +93,10 @@ export async function watchRotation(request: WatchRequest): Promise<WatchResult>
         documentName: request.documentName,
         versionId,
         now: clock.now(),
+        ...(request.region ? { region: request.region } : {}),
       });
       if (command) {
-        push = await viewPush(request.ssm, versionId, command);
+        push = await viewPush(request.ssm, versionId, command, request.region);
         if (!reached('pushing')) reach('pushing', `SSM command ${push.commandId} sent to the hosts`);
         const progress = `  ${progressPhrase(push)}`;
         if (progress !== lastProgress) onProgress(progress);
@@ -84,13 +106,33 @@ export async function watchRotation(request: WatchRequest): Promise<WatchResult>
         }
       }
     }
+    if (!reached('pushing') && request.findFailure) {
+      // Before the push, a failing step leaves no trace outside the function: its log line is the only answer.
+      const lookup = await request.findFailure();
+      if (lookup.kind === 'failed') {
+        const f = lookup.failure;
+        return {
+          outcome: 'step-failed',
+          steps,
+          failure: f,
+          problems: [`rotation failed before the push: step ${f.step} failed at ${f.at}: ${f.errorName}: ${f.reason}`],
+        };
+      }
+      if (lookup.kind === 'unreadable' && !warned.has(lookup.problem)) {
+        warned.add(lookup.problem);
+        request.onWarning?.(lookup.problem);
+      }
+    }
     const state = await readSecretState(request.secrets, request.secretArn);
     if (!reached('promoted') && state.current === versionId) {
       if (!reached('created')) reach('created', 'the new credential is stored');
       reach('promoted', `AWSCURRENT moved to version ${versionId}`);
     }
     if (reached('promoted') && userName !== undefined) {
-      const keys = await new AccessKeys(request.iam).list(userName);
+      const user = userName;
+      const keys = await awsCall({ action: 'iam:ListAccessKeys', resource: `user ${user}` }, () =>
+        new AccessKeys(request.iam).list(user),
+      );
       if (keys.length === 1) {
         reach('retired', `old key retired; ${userName} holds one key (${maskKeyId(keys[0]?.id ?? '')}): complete`);
         return { outcome: 'complete', steps, ...(push ? { push } : {}), problems: [] };
@@ -116,7 +158,25 @@ export async function watchRotation(request: WatchRequest): Promise<WatchResult>
         problems: [`not complete by the timeout (last step reached: ${last})`],
       };
     }
-    await clock.sleep(Math.min(request.pollIntervalMs, Math.max(0, request.deadline - clock.now())) || 1);
+    await sleepUnlessAborted(
+      clock,
+      Math.min(request.pollIntervalMs, Math.max(0, request.deadline - clock.now())) || 1,
+      request.signal,
+    );
+  }
+}
+
+/** Sleeps, or returns early when the signal aborts. */
+async function sleepUnlessAborted(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return clock.sleep(ms);
+  if (signal.aborted) return;
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.race([clock.sleep(ms), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 

@@ -21,6 +21,11 @@ export interface CliRuntime {
   clients(target: AwsTarget): AwsClients;
   readonly resolve: Resolve;
   readonly checkSmtp: SmtpServiceCheck;
+  /**
+   * Calls `listener` when the operator presses Ctrl-C (SIGINT) while a command waits; returns the function that
+   * stops listening. While listening, Ctrl-C does not kill the process: the command ends its wait and says so.
+   */
+  onInterrupt(listener: () => void): () => void;
 }
 
 /** An {@link Io} that may carry replacements for the runtime. */
@@ -35,6 +40,10 @@ export const defaultRuntime: CliRuntime = {
   clients: createAwsClients,
   resolve: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
   checkSmtp: checkSmtpService,
+  onInterrupt: (listener) => {
+    process.once('SIGINT', listener);
+    return () => void process.removeListener('SIGINT', listener);
+  },
 };
 
 /** The runtime of a command: the defaults with whatever the io replaces. */

@@ -10,9 +10,12 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { SecretStore } from '../aws/secret-store';
-import { parseSecretValue, type SmtpCredential } from '../core/secret';
+import { parseSecretValue, type SmtpCredential, type SmtpSettings } from '../core/secret';
 import { ENV, loadConfig, type RotationConfig } from '../rotation/config';
 import { RETIREMENT_TAGS } from '../rotation/retirement';
+import { credentialOf } from '../rotation/credential';
+import { regionOfArn } from './aws-clients';
+import { awsCall, problemOf } from './aws-errors';
 
 /** One version of the secret with its labels. */
 export interface VersionInfo {
@@ -41,21 +44,36 @@ export interface SecretState {
 /** What one version holds, without its password. */
 export type VersionContent =
   | { readonly kind: 'no-value' }
-  | { readonly kind: 'empty' | 'settings'; readonly iamUserName?: string }
+  | { readonly kind: 'empty'; readonly asPending: string }
+  | { readonly kind: 'settings'; readonly settings: SmtpSettings; readonly asPending: string }
   | { readonly kind: 'credential'; readonly credential: Omit<SmtpCredential, 'password'> }
-  | { readonly kind: 'unreadable'; readonly problem: string };
+  | { readonly kind: 'unreadable'; readonly problem: string; readonly asPending: string };
 
 /** A rotation function's configuration as the CLI sees it. */
 export type FunctionState =
-  | { readonly ok: true; readonly arn: string; readonly config: RotationConfig }
-  | { readonly ok: false; readonly arn: string; readonly problem: string; readonly iamUserName?: string };
+  | { readonly ok: true; readonly arn: string; readonly config: RotationConfig; readonly logGroup: string }
+  | {
+      readonly ok: false;
+      readonly arn: string;
+      readonly problem: string;
+      readonly iamUserName?: string;
+      /** Known when the configuration was read (an invalid environment); undefined when the read failed. */
+      readonly logGroup?: string;
+    };
 
 const ORDER = ['AWSCURRENT', 'AWSPENDING', 'AWSPREVIOUS'];
 
-/** DescribeSecret + ListSecretVersionIds. */
-export async function readSecretState(client: SecretsManagerClient, secretId: string): Promise<SecretState> {
-  const described = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
-  const listed = await listVersions(client, secretId);
+/** DescribeSecret + ListSecretVersionIds. @throws AwsCallError naming the call, the secret and the region */
+export async function readSecretState(
+  client: SecretsManagerClient,
+  secretId: string,
+  region?: string,
+): Promise<SecretState> {
+  const call = (action: string) => ({ action, resource: `secret ${secretId}`, ...(region ? { region } : {}) });
+  const described = await awsCall(call('secretsmanager:DescribeSecret'), () =>
+    client.send(new DescribeSecretCommand({ SecretId: secretId })),
+  );
+  const listed = await awsCall(call('secretsmanager:ListSecretVersionIds'), () => listVersions(client, secretId));
   const versions = listed.filter((v) => v.stages.length > 0).sort((a, b) => rank(a.stages) - rank(b.stages));
   const holder = (stage: string) => versions.find((v) => v.stages.includes(stage))?.versionId;
   const current = holder('AWSCURRENT');
@@ -110,14 +128,32 @@ export function rotationUnfinished(state: SecretState): boolean {
   return state.pending !== undefined && state.pending !== state.current;
 }
 
-/** Reads and parses one version; the password is dropped at once and never leaves this function. */
+/**
+ * Reads and parses one version; the password is dropped at once and never leaves this function. A value that is no
+ * credential carries `asPending`: the function's own refusal (credentialOf) were it the version being rotated.
+ * @throws AwsCallError when GetSecretValue fails (other than "no value yet")
+ */
 export async function readVersionContent(
   client: SecretsManagerClient,
   secretArn: string,
   versionId: string,
+  region?: string,
 ): Promise<VersionContent> {
-  const version = await new SecretStore(client).value(secretArn, { versionId });
+  const version = await awsCall(
+    {
+      action: 'secretsmanager:GetSecretValue',
+      resource: `version ${versionId} of ${secretArn}`,
+      ...(region ? { region } : {}),
+    },
+    () => new SecretStore(client).value(secretArn, { versionId }),
+  );
   if (!version) return { kind: 'no-value' };
+  let asPending = '';
+  try {
+    credentialOf(version, 'the pending version');
+  } catch (error) {
+    asPending = (error as Error).message;
+  }
   try {
     const parsed = parseSecretValue(version.secretString);
     if (parsed.kind === 'credential') {
@@ -125,40 +161,55 @@ export async function readVersionContent(
       return { kind: 'credential', credential };
     }
     if (parsed.kind === 'settings') {
-      return {
-        kind: 'settings',
-        ...(parsed.settings.iamUserName ? { iamUserName: parsed.settings.iamUserName } : {}),
-      };
+      const { region: r, endpoint, port, iamUserName, fips } = parsed.settings;
+      const settings = { region: r, endpoint, port, iamUserName, fips };
+      for (const key of Object.keys(settings) as (keyof typeof settings)[]) {
+        if (settings[key] === undefined) delete settings[key];
+      }
+      return { kind: 'settings', settings, asPending };
     }
-    return { kind: 'empty' };
+    return { kind: 'empty', asPending };
   } catch (error) {
     // Parse errors name the field, never the value.
-    return { kind: 'unreadable', problem: (error as Error).message };
+    return { kind: 'unreadable', problem: (error as Error).message, asPending };
   }
 }
 
 /** The IAM user a version names, if any. */
 export function userOf(content: VersionContent | undefined): string | undefined {
   if (content?.kind === 'credential') return content.credential.iamUserName;
-  if (content?.kind === 'settings' || content?.kind === 'empty') return content.iamUserName;
+  if (content?.kind === 'settings') return content.settings.iamUserName;
   return undefined;
 }
 
-/** GetFunctionConfiguration and loadConfig over its environment. Errors become a problem, not an exception. */
+/**
+ * GetFunctionConfiguration and loadConfig over its environment. Errors become a problem, not an exception. The
+ * function's log group is its LoggingConfig's (the construct sets one), else Lambda's default `/aws/lambda/<name>`.
+ */
 export async function readFunctionState(lambda: LambdaClient, functionArn: string): Promise<FunctionState> {
   let env: Record<string, string>;
+  let logGroup: string;
   try {
-    const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionArn }));
+    const out = await awsCall(
+      {
+        action: 'lambda:GetFunctionConfiguration',
+        resource: `function ${functionArn}`,
+        region: regionOfArn(functionArn),
+      },
+      () => lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionArn })),
+    );
     env = out.Environment?.Variables ?? {};
+    const name = out.FunctionName ?? functionArn.slice(functionArn.lastIndexOf(':') + 1);
+    logGroup = out.LoggingConfig?.LogGroup ?? `/aws/lambda/${name}`;
   } catch (error) {
     return {
       ok: false,
       arn: functionArn,
-      problem: `cannot read the rotation function's configuration (${(error as Error).name}: ${(error as Error).message})`,
+      problem: `cannot read the rotation function's configuration: ${problemOf(error)}`,
     };
   }
   try {
-    return { ok: true, arn: functionArn, config: loadConfig(env) };
+    return { ok: true, arn: functionArn, config: loadConfig(env), logGroup };
   } catch (error) {
     const iamUserName = env[ENV.iamUserName];
     return {
@@ -166,6 +217,7 @@ export async function readFunctionState(lambda: LambdaClient, functionArn: strin
       arn: functionArn,
       problem: `the rotation function's ${(error as Error).message}`,
       ...(iamUserName ? { iamUserName } : {}),
+      logGroup,
     };
   }
 }

@@ -1,8 +1,8 @@
 import type { Deadline } from '../core/clock';
 import type { RotationDeps, StepContext } from './deps';
-import { InvalidEventError } from './errors';
 import type { RotationEvent, Step } from './event';
 import { guard } from './guard';
+import { assertRotatesSecret } from './readiness';
 import { createSecret } from './steps/create-secret';
 import { finishSecret } from './steps/finish-secret';
 import { testSecret } from './steps/test-secret';
@@ -20,12 +20,7 @@ const STEP_HANDLERS: Record<Exclude<Step, 'setSecret'>, (deps: RotationDeps, ctx
  * "set"; testSecret proves the credential over SMTP and finishSecret delivers it to the hosts.
  */
 export async function runStep(deps: RotationDeps, event: RotationEvent, deadline: Deadline): Promise<void> {
-  const expected = deps.config.expectedSecretArn;
-  if (expected !== undefined && event.secretId !== expected) {
-    throw new InvalidEventError(
-      `this function rotates ${expected} only (EXPECTED_SECRET_ARN) and refuses to act on another secret`,
-    );
-  }
+  assertRotatesSecret(deps.config, event.secretId);
   if (event.step === 'setSecret') {
     deps.log.info('setSecret: nothing to apply (the key is active since createSecret; testSecret proves it)');
     return;

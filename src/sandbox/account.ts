@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeDocumentCommand, DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { RESULT_MARKER } from '../core/document-contract';
@@ -9,6 +10,7 @@ import type { RetirementMetrics } from '../rotation/deps';
 import type { SmtpProbe } from '../rotation/ports';
 import { CallRecorder } from './call-recorder';
 import { makeHosts, type FakeHost, type HostRunner, type MakeHostsOptions } from './fake-fleet-hosts';
+import { FakeCloudWatchLogs } from './fake-cloudwatch-logs';
 import { FakeIam } from './fake-iam';
 import { FakeLambda } from './fake-lambda';
 import { FakeSecretsManager } from './fake-secrets-manager';
@@ -76,6 +78,8 @@ export class SandboxAccount {
   readonly inventory: FakeSsmInventory;
   /** The rotation function's configuration (GetFunctionConfiguration), for `status` and `preflight`. */
   readonly lambda: FakeLambda;
+  /** CloudWatch Logs: the function's log group receives every line the handler logs through {@link log}. */
+  readonly cloudWatchLogs: FakeCloudWatchLogs;
   readonly hosts: FakeHost[];
   /** What each host has configured, by instance id. */
   readonly installed = new Map<string, HostCredential>();
@@ -91,7 +95,7 @@ export class SandboxAccount {
   readonly endpoint: string;
   readonly port: number;
   /** The aws-sdk-client-mock stubs, for aws-sdk-client-mock-jest matchers in tests. */
-  readonly mocks: Record<'secretsManager' | 'iam' | 'sns' | 'ssm' | 'lambda', ReturnType<typeof wireIam>>;
+  readonly mocks: Record<'secretsManager' | 'iam' | 'sns' | 'ssm' | 'lambda' | 'logs', ReturnType<typeof wireIam>>;
 
   constructor(options: SandboxOptions = {}) {
     this.region = options.region ?? 'eu-west-1';
@@ -118,7 +122,14 @@ export class SandboxAccount {
     });
     this.ssm = new FakeSsm({ clock: this.clock, hosts: this.hosts, runOnHost: this.hostAgent() });
     this.inventory = new FakeSsmInventory(() => this.hosts);
-    this.lambda = new FakeLambda(this.secrets.rotationLambdaArn ?? '', () => this.env());
+    // A construct-made log group, as LoggingConfig names it (not Lambda's /aws/lambda/<name> default).
+    this.lambda = new FakeLambda(
+      this.secrets.rotationLambdaArn ?? '',
+      () => this.env(),
+      'SesSmtpRotation-FunctionLogs',
+    );
+    this.cloudWatchLogs = new FakeCloudWatchLogs(this.clock);
+    this.cloudWatchLogs.createLogGroup(this.lambda.logGroup);
     if (options.adoptConsoleKey ?? true) this.adoptConsoleKey();
     this.secrets.onUpdateVersionStage((input) => {
       if (input.VersionStage === 'AWSCURRENT' && input.MoveToVersionId) this.checkHostsHold(input.MoveToVersionId);
@@ -139,10 +150,17 @@ export class SandboxAccount {
       lambda: routeClient(LambdaClient, 'Lambda', this.recorder, [
         [GetFunctionConfigurationCommand, 'GetFunctionConfiguration', (i) => this.lambda.getFunctionConfiguration(i)],
       ]),
+      logs: routeClient(CloudWatchLogsClient, 'CloudWatchLogs', this.recorder, [
+        [FilterLogEventsCommand, 'FilterLogEvents', (i) => this.cloudWatchLogs.filterLogEvents(i)],
+      ]),
     };
   }
 
-  /** The rotation Lambda's environment for this account. */
+  /**
+   * The rotation Lambda's environment for this account: the defaults, then {@link FakeLambda.overrides} (one
+   * function configuration for the handler the driver runs and for what GetFunctionConfiguration shows), then
+   * `overrides`.
+   */
   env(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     return {
       SES_IAM_USER_NAME: this.userName,
@@ -155,6 +173,7 @@ export class SandboxAccount {
       FLEET_POLL_INTERVAL_SECONDS: '5',
       NOTIFICATION_TOPIC_ARN: `arn:aws:sns:${this.region}:111122223333:ses-smtp-rotation`,
       RETIREMENT_POLICY: this.retirement,
+      ...this.lambda?.overrides,
       ...overrides,
     };
   }
@@ -164,10 +183,24 @@ export class SandboxAccount {
     return new SandboxSesProbe(this.iam, this.clock);
   }
 
-  /** A log sink that captures structured lines. */
+  /**
+   * A log sink that captures structured lines, and writes each to the function's log group as Powertools prints
+   * it (one JSON object: level, message, timestamp, service, the secret ARN, then the line's attributes, which
+   * carry the handler's step and versionId), so the CLI reads the function's own lines from CloudWatch Logs.
+   */
   log() {
-    const push = (level: CapturedLog['level']) => (message: string, attributes?: Record<string, unknown>) =>
-      void this.logs.push({ level, message, ...(attributes ? { attributes } : {}) });
+    const push = (level: CapturedLog['level']) => (message: string, attributes?: Record<string, unknown>) => {
+      this.logs.push({ level, message, ...(attributes ? { attributes } : {}) });
+      const line = {
+        level: level.toUpperCase(),
+        message,
+        timestamp: new Date(this.clock.now()).toISOString(),
+        service: 'ses-smtp-rotation',
+        secretArn: this.secrets.arn,
+        ...attributes,
+      };
+      this.cloudWatchLogs.put(this.lambda.logGroup, '2025/01/01/[$LATEST]sandbox', JSON.stringify(line));
+    };
     return { info: push('info'), warn: push('warn'), error: push('error') };
   }
 

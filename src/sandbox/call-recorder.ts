@@ -27,6 +27,28 @@ export class SimulatedServiceError extends Error {
   }
 }
 
+const ACTION_PREFIX: Record<string, string> = {
+  SecretsManager: 'secretsmanager',
+  IAM: 'iam',
+  SSM: 'ssm',
+  Lambda: 'lambda',
+  SNS: 'sns',
+  CloudWatchLogs: 'logs',
+};
+
+/** Thrown for a denied operation: what AWS answers a caller whose policy lacks the action. */
+export class SimulatedAccessDenied extends Error {
+  constructor(service: string, operation: string) {
+    const action = `${ACTION_PREFIX[service] ?? service.toLowerCase()}:${operation}`;
+    super(
+      `User: arn:aws:iam::111122223333:user/operator is not authorized to perform: ${action} because no ` +
+        `identity-based policy allows the ${action} action`,
+    );
+    // IAM (query protocol) calls it AccessDenied; the JSON-protocol services AccessDeniedException.
+    this.name = service === 'IAM' ? 'AccessDenied' : 'AccessDeniedException';
+  }
+}
+
 /**
  * Records every AWS call served by the sandbox's fakes, in order, and injects one planned fault. Shared by the
  * tests, the crash-injection suite, the benchmarks and the demo.
@@ -34,6 +56,7 @@ export class SimulatedServiceError extends Error {
 export class CallRecorder {
   readonly calls: RecordedCall[] = [];
   private fault?: Fault;
+  private readonly denied = new Set<string>();
   private crashListeners: (() => void)[] = [];
   private servedListeners: ((call: RecordedCall, output: unknown) => void)[] = [];
   /** True once a crash fault fired (the invocation in flight is dead). */
@@ -43,6 +66,14 @@ export class CallRecorder {
   plan(fault: Fault | undefined): void {
     this.fault = fault;
     this.crashed = false;
+  }
+
+  /**
+   * Denies operations from now on, as a policy without their actions would (`Service:Operation`, e.g.
+   * `IAM:ListAccessKeys`). The call is recorded and fails with AccessDenied; nothing is applied.
+   */
+  deny(...operations: string[]): void {
+    for (const operation of operations) this.denied.add(operation);
   }
 
   /** Calls `listener` when a crash fault fires. */
@@ -67,6 +98,8 @@ export class CallRecorder {
   async serve<T>(service: string, operation: string, input: unknown, handler: () => T | Promise<T>): Promise<T> {
     const index = this.calls.length;
     this.calls.push({ service, operation, input });
+    if (this.denied.has(`${service}:${operation}`))
+      return Promise.reject(new SimulatedAccessDenied(service, operation));
     const planned = this.fault;
     const fault =
       planned &&

@@ -18,6 +18,8 @@ export class FakeLambda {
   constructor(
     readonly functionArn: string,
     private readonly environment: () => NodeJS.ProcessEnv,
+    /** The function's log group (LoggingConfig.LogGroup), as the construct sets one. */
+    readonly logGroup = `/aws/lambda/${functionArn.slice(functionArn.lastIndexOf(':') + 1)}`,
   ) {}
 
   getFunctionConfiguration(input: GetFunctionConfigurationCommandInput): Output<GetFunctionConfigurationCommandOutput> {
@@ -40,6 +42,7 @@ export class FakeLambda {
       Handler: 'index.handler',
       Timeout: 900,
       Environment: { Variables: variables },
+      LoggingConfig: { LogFormat: 'Text', LogGroup: this.logGroup },
     };
   }
 }

@@ -43,7 +43,7 @@ const confirmedAt = (ms: number) => ({ confirmed: { commandId: 'cmd-abandon', re
 /** A first rotation: AWSCURRENT holds settings only and the relays use a console key. */
 const first = (overrides: Partial<AbandonObservation> = {}) =>
   stuck({
-    current: { kind: 'settings', iamUserName: 'ses-smtp-sender' },
+    current: { kind: 'settings', settings: { iamUserName: 'ses-smtp-sender' }, asPending: '' },
     keys: [
       { id: CONSOLE_KEY, status: 'Active' },
       { id: PENDING_KEY, status: 'Active' },
@@ -88,7 +88,9 @@ describe('decideAbandon', () => {
     ],
     [
       'an unreadable pending version',
-      stuck({ pending: { kind: 'unreadable', problem: 'secret field "port" must be a TCP port number' } }),
+      stuck({
+        pending: { kind: 'unreadable', problem: 'secret field "port" must be a TCP port number', asPending: '' },
+      }),
       { kind: 'refuse', reason: expect.stringContaining('does not parse (secret field "port"') },
     ],
     [

@@ -9,16 +9,20 @@ const HELP = `Usage: ses-smtp-rotation preflight --secret-id <id> [--json] [--re
 Checks, before a rotation, everything it depends on; one line per check, "ok" or "problem" with the fix:
   secret         the secret exists and its value parses (empty or settings-only is fine for a first rotation)
   rotation       rotation is enabled, a function is attached, no previous rotation is unfinished
-  function       the rotation function's environment is valid (names the bad variable otherwise)
-  keys           the SES user holds at most one key (with two: which one is safe to delete)
+  function       the rotation function's environment is valid (names the bad variable otherwise), and the
+                 function would accept this secret (its own checks: EXPECTED_SECRET_ARN, the recorded region,
+                 endpoint, port and user, the pending version); "not ready" with the function's reason otherwise
+  keys           the SES user's keys as the function would treat them (with two: which one is safe to delete;
+                 never the key of an unfinished rotation)
   targets        the targeting reaches managed nodes, all online (platforms listed)
   document       the SSM document exists
   smtp-endpoint  the SES SMTP host resolves and answers on its port (STARTTLS offered, or TLS on 465)
-A check that depends on a failed one is "skipped" with the reason.
+A check that depends on a failed one is "skipped" with the reason. A failed AWS call is reported on its check
+(call, resource, region, the permission to grant or the fix); the other checks still run.
 
 Options:
   --secret-id <id>       name or ARN of the secret (required)
-  --json                 print {"secretArn", "ok", "checks": [{"name", "status", "detail", "fix"?}]}
+  --json                 print {"secretArn", "ok", "checks": [{"name", "status", "detail", "fix"?}], "error": null}
   --region <region>      AWS region (default: AWS_REGION, the secret ARN's region, or your profile's)
   --profile <profile>    AWS profile (default: AWS_PROFILE)
   -h, --help             show this help
@@ -39,7 +43,7 @@ export const preflightCommand: Command = {
     const { secretArn, checks } = await runChecks(clients, secretId, runtime);
     const ok = checks.every((c) => c.status !== 'problem');
     if (values.json) {
-      println(io.stdout, JSON.stringify({ secretArn, ok, checks }, null, 2));
+      println(io.stdout, JSON.stringify({ secretArn, ok, checks, error: null }, null, 2));
     } else {
       const width = Math.max(...checks.map((c) => c.name.length));
       for (const check of checks) {
@@ -47,8 +51,9 @@ export const preflightCommand: Command = {
         if (check.fix) println(io.stdout, `${''.padEnd(8)} ${''.padEnd(width)}  fix: ${check.fix}`);
       }
       const problems = checks.filter((c) => c.status === 'problem').length;
-      println(io.stdout, ok ? 'ready to rotate' : `${problems} problem${problems === 1 ? '' : 's'} found`);
+      println(io.stdout, ok ? 'ready to rotate' : `not ready: ${problems} problem${problems === 1 ? '' : 's'} found`);
     }
     return ok ? EXIT.ok : EXIT.failure;
   },
+  jsonFields: ['secretArn', 'ok', 'checks', 'error'],
 };

@@ -1,13 +1,14 @@
-import { InvalidRequestException, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { SesSmtpRotationError } from '../../core/errors';
+import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { stillRunningAdvice, unfinishedRotationAdvice } from '../advice';
 import { regionOfArn, SECRET_COMMAND_FLAGS } from '../aws-clients';
+import { awsCall, AwsCallError } from '../aws-errors';
 import { EXIT, parseFlags, UsageError, type Command } from '../command';
+import { findStepFailure, type StepFailure } from '../function-log';
 import { println, type Io } from '../io';
+import { requestEmergency, withdrawEmergency } from '../emergency';
 import type { PushView } from '../push-state';
 import { pushFailureLines, watchRotation, type WatchResult } from '../rotation-watch';
-import { requestEmergency, withdrawEmergency } from '../emergency';
-import { secretCommandContext } from '../runtime';
+import { secretCommandContext, type SecretCommandContext } from '../runtime';
 import { readFunctionState, readSecretState, rotationUnfinished, type SecretState } from '../secret-state';
 import { ABANDON_HELP, runAbandon } from './rotate-abandon';
 
@@ -25,25 +26,30 @@ With --wait, follows the rotation and prints each step as it is reached:
 
 Options:
   --secret-id <id>       name or ARN of the secret (required)
-  --wait                 follow the rotation until it completes, its push fails, or the timeout passes
-  --timeout <minutes>    how long --wait follows (default 30)
+  --wait                 follow the rotation until it completes, a step fails before the push (the function's own
+                         "step failed" line, read from its log group), the push fails, or the timeout passes;
+                         Ctrl-C stops following (the rotation goes on) and exits 130
+  --timeout <minutes>    how long --wait (or --abandon) follows (default 30; only with --wait or --abandon)
   --emergency            a leaked key: every old key is deleted as soon as every host confirmed, whatever the
                          retirement policy (sets the secret tag ses-smtp-rotation:emergency; the function clears it)
   --json                 print one JSON object at the end (see the README section "Operator CLI"): secretArn, versionId,
-                         waited, outcome, steps[{step, at}], push, problems[], next[]
+                         waited, outcome, steps[{step, at}], push, failure, problems[], next[], warnings[], error
   --region <region>      AWS region (default: AWS_REGION, the secret ARN's region, or your profile's)
   --profile <profile>    AWS profile (default: AWS_PROFILE)
   -h, --help             show this help
 
 The caller needs secretsmanager:RotateSecret and lambda:InvokeFunction on the rotation function; --wait also
-reads the secret's versions, the function's configuration, SSM commands and the user's keys (never a password).
+reads the secret's versions, the function's configuration, SSM commands, the user's keys (never a password) and
+logs:FilterLogEvents on the function's log group (without it, --wait warns and follows the rest).
 
-Exit codes: 0 started (or, with --wait, complete), 1 not started, push failed or timeout, 2 usage error.
+Exit codes: 0 started (or, with --wait, complete), 1 not started, a step or the push failed, or timeout,
+2 usage error, 130 interrupted (Ctrl-C) while waiting.
 ${ABANDON_HELP}`;
 
-type Outcome = 'started' | WatchResult['outcome'] | 'unfinished-rotation' | 'not-configured';
+type Outcome =
+  'started' | WatchResult['outcome'] | 'unfinished-rotation' | 'not-configured' | 'aws-error' | 'watch-failed';
 
-/** The --json shape. */
+/** The --json shape (documented in the README, "Operator CLI"); every key always present. */
 interface RotateReport {
   secretArn: string;
   versionId: string | null;
@@ -51,18 +57,33 @@ interface RotateReport {
   outcome: Outcome;
   steps: WatchResult['steps'];
   push: PushView | null;
+  failure: StepFailure | null;
   problems: string[];
   next: string[];
+  warnings: string[];
+  error: { kind: 'aws'; message: string } | null;
 }
 
-/** RotateSecret was refused or failed for a reason the operator must act on. */
-export class RotateRefusedError extends SesSmtpRotationError {}
+const JSON_FIELDS: readonly (keyof RotateReport)[] = [
+  'secretArn',
+  'versionId',
+  'waited',
+  'outcome',
+  'steps',
+  'push',
+  'failure',
+  'problems',
+  'next',
+  'warnings',
+  'error',
+];
 
 /** `rotate`: start a rotation now, optionally following it to the end. */
 export const rotateCommand: Command = {
   name: 'rotate',
   summary: 'rotate now (RotateSecret); --wait follows it step by step',
   help: HELP,
+  jsonFields: JSON_FIELDS,
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseFlags(args, {
       ...SECRET_COMMAND_FLAGS,
@@ -71,112 +92,215 @@ export const rotateCommand: Command = {
       abandon: { type: 'boolean', default: false },
       emergency: { type: 'boolean', default: false },
     });
-    const timeoutMinutes = parseTimeout(values.timeout);
     if (values.abandon) {
       if (values.wait) throw new UsageError('--abandon and --wait do not go together: --abandon waits by itself');
-      return runAbandon(values, timeoutMinutes, io);
+      if (values.emergency) throw new UsageError('--abandon and --emergency do not go together');
+      return runAbandon(values, parseTimeout(values.timeout), io);
     }
-    const { secretId, runtime, clients } = secretCommandContext(values, io);
-    const say = (line: string) => (values.json ? undefined : println(io.stdout, line));
+    if (values.timeout !== undefined && !values.wait) {
+      throw new UsageError('--timeout only applies with --wait (how long to follow the rotation)');
+    }
+    const timeoutMinutes = parseTimeout(values.timeout);
+    const context = secretCommandContext(values, io);
     const report: RotateReport = {
-      secretArn: secretId,
+      secretArn: context.secretId,
       versionId: null,
       waited: values.wait,
       outcome: 'started',
       steps: [],
       push: null,
+      failure: null,
       problems: [],
       next: [],
+      warnings: [],
+      error: null,
     };
     const finish = (code: number): number => {
       if (values.json) println(io.stdout, JSON.stringify(report, null, 2));
       return code;
     };
-
-    const state = await readSecretState(clients.secrets, secretId);
-    report.secretArn = state.arn;
-    if (!state.rotationLambdaArn) {
-      report.outcome = 'not-configured';
-      report.problems.push('rotation is not configured: no rotation function is attached to the secret');
-      report.next.push(
-        'deploy the ses-smtp-rotation construct for this secret (it attaches the function and the schedule), ' +
-          'then run ses-smtp-rotation preflight --secret-id ' +
-          secretId,
+    try {
+      return finish(
+        await rotate({
+          ...context,
+          io,
+          json: values.json,
+          wait: values.wait,
+          emergency: values.emergency,
+          timeoutMinutes,
+          report,
+        }),
       );
-      report.problems.forEach((p) => println(io.stderr, `error: ${p}`));
-      report.next.forEach((n) => println(io.stderr, n));
+    } catch (error) {
+      if (!(error instanceof AwsCallError)) throw error;
+      report.outcome = 'aws-error';
+      report.error = { kind: 'aws', message: error.message };
+      report.problems.push(error.problem);
+      report.next.push(error.fix);
+      if (report.versionId) report.next.push(stillRunningAdvice(context.secretId));
+      println(io.stderr, `error: ${error.problem}`);
+      if (!values.json) report.next.forEach((n) => println(io.stderr, n));
       return finish(EXIT.failure);
     }
-    if (rotationUnfinished(state)) return finish(refuseUnfinished(io, report, secretId, state));
+  },
+};
 
-    let versionId: string;
-    // --emergency (issue 13): the function learns it from the secret's tag, set before the rotation starts.
-    if (values.emergency) await requestEmergency(clients.secrets, state.arn, runtime.clock.now(), say);
-    try {
-      const out = await clients.secrets.send(new RotateSecretCommand({ SecretId: state.arn }));
-      versionId = out.VersionId ?? '';
-    } catch (error) {
-      if (values.emergency) await withdrawEmergency(clients.secrets, state.arn);
-      if (error instanceof InvalidRequestException && /previous rotation/i.test(error.message)) {
-        // Another rotation started between our read and our call.
-        return finish(refuseUnfinished(io, report, secretId, await readSecretState(clients.secrets, secretId)));
-      }
-      if (/AccessDenied/.test((error as Error).name)) {
-        throw new RotateRefusedError(
-          `RotateSecret was denied (${(error as Error).message}). The caller needs secretsmanager:RotateSecret on ` +
-            `the secret and lambda:InvokeFunction on ${state.rotationLambdaArn}.`,
-        );
-      }
-      throw error;
-    }
-    report.versionId = versionId;
-    say(`rotation started: version ${versionId} of ${state.name}`);
-    if (!values.wait) {
-      report.next.push(`follow it with: ses-smtp-rotation status --secret-id ${secretId} (or rerun with --wait)`);
-      say(report.next[0] ?? '');
-      return finish(EXIT.ok);
-    }
+interface RotateRun extends SecretCommandContext {
+  readonly io: Io;
+  readonly json: boolean;
+  readonly wait: boolean;
+  readonly emergency: boolean;
+  readonly timeoutMinutes: number;
+  readonly report: RotateReport;
+}
 
-    const fn = await readFunctionState(clients.lambda(regionOfArn(state.rotationLambdaArn)), state.rotationLambdaArn);
-    if (!fn.ok) say(`warning: ${fn.problem}; the host push cannot be followed, only the secret and the keys`);
-    const result = await watchRotation({
+async function rotate(run: RotateRun): Promise<number> {
+  const { io, secretId, clients, report } = run;
+  const say = (line: string) => (run.json ? undefined : println(io.stdout, line));
+  const state = await readSecretState(clients.secrets, secretId, clients.region);
+  report.secretArn = state.arn;
+  if (!state.rotationLambdaArn) {
+    report.outcome = 'not-configured';
+    report.problems.push('rotation is not configured: no rotation function is attached to the secret');
+    report.next.push(
+      'deploy the ses-smtp-rotation construct for this secret (it attaches the function and the schedule), ' +
+        'then run ses-smtp-rotation preflight --secret-id ' +
+        secretId,
+    );
+    report.problems.forEach((p) => println(io.stderr, `error: ${p}`));
+    report.next.forEach((n) => println(io.stderr, n));
+    return EXIT.failure;
+  }
+  if (rotationUnfinished(state)) return refuseUnfinished(io, report, secretId, state);
+
+  let versionId: string;
+  // --emergency (issue 13): the function learns it from the secret's tag, set before the rotation starts.
+  if (run.emergency) {
+    await awsCall(
+      {
+        action: 'secretsmanager:TagResource',
+        resource: `secret ${state.arn} (tag ses-smtp-rotation:emergency)`,
+        ...(clients.region ? { region: clients.region } : {}),
+      },
+      () => requestEmergency(clients.secrets, state.arn, run.runtime.clock.now(), say),
+    );
+  }
+  try {
+    const out = await awsCall(
+      {
+        action: 'secretsmanager:RotateSecret',
+        resource: `secret ${state.arn} (and lambda:InvokeFunction on ${state.rotationLambdaArn})`,
+        ...(clients.region ? { region: clients.region } : {}),
+      },
+      () => clients.secrets.send(new RotateSecretCommand({ SecretId: state.arn })),
+    );
+    versionId = out.VersionId ?? '';
+  } catch (error) {
+    if (run.emergency) await withdrawEmergency(clients.secrets, state.arn);
+    const cause = error instanceof AwsCallError ? error.errorName : '';
+    if (cause === 'InvalidRequestException' && /previous rotation/i.test((error as Error).message)) {
+      // Another rotation started between our read and our call.
+      return refuseUnfinished(io, report, secretId, await readSecretState(clients.secrets, secretId, clients.region));
+    }
+    throw error;
+  }
+  report.versionId = versionId;
+  say(`rotation started: version ${versionId} of ${state.name}`);
+  if (!run.wait) {
+    report.next.push(`follow it with: ses-smtp-rotation status --secret-id ${secretId} (or rerun with --wait)`);
+    say(report.next[0] ?? '');
+    return EXIT.ok;
+  }
+  return follow(run, state.arn, state.rotationLambdaArn, versionId);
+}
+
+async function follow(run: RotateRun, secretArn: string, functionArn: string, versionId: string): Promise<number> {
+  const { io, secretId, clients, runtime, report } = run;
+  const say = (line: string) => (run.json ? undefined : println(io.stdout, line));
+  const warn = (line: string) => {
+    report.warnings.push(line);
+    if (!run.json) println(io.stderr, `warning: ${line}`);
+  };
+  const fnRegion = regionOfArn(functionArn);
+  const fn = await readFunctionState(clients.lambda(fnRegion), functionArn);
+  if (!fn.ok) warn(`${fn.problem}; the host push cannot be followed, only the secret and the keys`);
+  const started = runtime.clock.now();
+  const abort = new AbortController();
+  const stopListening = runtime.onInterrupt(() => abort.abort());
+  let result: WatchResult;
+  try {
+    result = await watchRotation({
       secrets: clients.secrets,
-      ssm: clients.ssm(regionOfArn(state.rotationLambdaArn)),
+      ssm: clients.ssm(fnRegion),
       iam: clients.iam,
       clock: runtime.clock,
-      secretArn: state.arn,
+      secretArn,
       versionId,
       ...(fn.ok ? { documentName: fn.config.fleet.documentName, iamUserName: fn.config.iamUserName } : {}),
       ...(!fn.ok && fn.iamUserName ? { iamUserName: fn.iamUserName } : {}),
+      ...(fn.logGroup
+        ? {
+            findFailure: () =>
+              findStepFailure(clients.logs(fnRegion), {
+                logGroup: fn.logGroup ?? '',
+                versionId,
+                since: started - 60_000,
+                ...(fnRegion ? { region: fnRegion } : {}),
+              }),
+          }
+        : {}),
+      ...(fnRegion ? { region: fnRegion } : {}),
       pollIntervalMs: runtime.pollIntervalMs,
-      deadline: runtime.clock.now() + timeoutMinutes * 60_000,
+      deadline: runtime.clock.now() + run.timeoutMinutes * 60_000,
       onProgress: say,
+      onWarning: warn,
+      signal: abort.signal,
     });
-    report.outcome = result.outcome;
-    report.steps = [...result.steps];
-    report.push = result.push ?? null;
-    report.problems = [...result.problems];
-    if (result.outcome === 'complete') {
-      say('rotation complete');
-      return finish(EXIT.ok);
+  } finally {
+    stopListening();
+  }
+  report.outcome = result.outcome;
+  report.steps = [...result.steps];
+  report.push = result.push ?? null;
+  report.failure = result.failure ?? null;
+  report.problems = [...result.problems];
+  if (result.outcome === 'complete') {
+    say('rotation complete');
+    return EXIT.ok;
+  }
+  if (result.outcome === 'interrupted') {
+    report.next.push(
+      'The rotation goes on in Secrets Manager: interrupting the wait does not stop it. ' +
+        `Check it with: ses-smtp-rotation status --secret-id ${secretId} (or rotate again with --wait later).`,
+    );
+    println(io.stderr, `interrupted: stopped following version ${versionId}`);
+    if (!run.json) report.next.forEach((n) => println(io.stderr, n));
+    return EXIT.interrupted;
+  }
+  if (result.outcome === 'step-failed' && result.failure) {
+    const f = result.failure;
+    println(io.stderr, `error: rotation failed before the push: step ${f.step} failed at ${f.at}`);
+    if (!run.json) {
+      println(io.stderr, `  ${f.errorName}: ${f.reason}`);
+      println(io.stderr, `  (from the function's log group ${f.logGroup})`);
     }
-    if (result.outcome === 'push-failed' && result.push) {
-      const lines = pushFailureLines(result.push);
-      report.problems = lines;
-      println(io.stderr, `error: the push to the hosts failed (SSM command ${result.push.commandId}):`);
-      if (!values.json) lines.forEach((l) => println(io.stderr, `  ${l}`));
-      report.next.push(
-        'Nothing was promoted: the old key stays valid, and hosts that switched hold the new key, which also works. ' +
-          'Fix the hosts named, then let Secrets Manager retry: each retry sends a new command to every target.',
-      );
-    } else {
-      println(io.stderr, `error: the rotation did not complete within ${timeoutMinutes} minutes`);
-    }
-    report.next.push(stillRunningAdvice(secretId));
-    if (!values.json) report.next.forEach((n) => println(io.stderr, n));
-    return finish(EXIT.failure);
-  },
-};
+    report.next.push(`fix: ${f.fix}`, 'Nothing was pushed and nothing promoted: every host still holds a working key.');
+  } else if (result.outcome === 'push-failed' && result.push) {
+    const lines = pushFailureLines(result.push);
+    report.problems = lines;
+    println(io.stderr, `error: the push to the hosts failed (SSM command ${result.push.commandId}):`);
+    if (!run.json) lines.forEach((l) => println(io.stderr, `  ${l}`));
+    report.next.push(
+      'Nothing was promoted: the old key stays valid, and hosts that switched hold the new key, which also works. ' +
+        'Fix the hosts named, then let Secrets Manager retry: each retry sends a new command to every target.',
+    );
+  } else {
+    println(io.stderr, `error: the rotation did not complete within ${run.timeoutMinutes} minutes`);
+  }
+  report.next.push(stillRunningAdvice(secretId));
+  if (!run.json) report.next.forEach((n) => println(io.stderr, n));
+  return EXIT.failure;
+}
 
 function refuseUnfinished(io: Io, report: RotateReport, secretId: string, state: SecretState): number {
   const [problem, ...next] = unfinishedRotationAdvice(secretId, state);

@@ -4,7 +4,7 @@ import { table, when } from '../format';
 import { println, type Io } from '../io';
 import { failedHostLines, progressPhrase } from '../push-state';
 import { secretCommandContext } from '../runtime';
-import { gatherStatus, type StatusReport } from '../status-report';
+import { emptyStatusReport, gatherStatus, type StatusReport } from '../status-report';
 
 const HELP = `Usage: ses-smtp-rotation status --secret-id <id> [--json] [--region <region>] [--profile <profile>]
 
@@ -15,19 +15,23 @@ Shows where the SMTP credential rotation of one secret stands:
   - the SES user's access keys: masked id, status, age in days, last use, which version records each
   - the last push to the hosts: the SSM command of the AWSCURRENT version (or of AWSPENDING while a rotation is
     in progress), hosts done, and the hosts in any bad state
+  - why an unfinished rotation failed before the push: the function's own "step failed" line (step, reason, fix)
   - what to do next when something needs attention (an unfinished rotation, a failed push, two keys, a missing
-    or inactive AWSCURRENT key, a misconfigured function)
+    or inactive AWSCURRENT key, a misconfigured function, a secret the function would refuse)
 
 Options:
   --secret-id <id>       name or ARN of the secret (required)
   --json                 print the report as JSON (see the README section "Operator CLI"): secret, versions[], current, function,
-                         iamUserName, keys[], push, state (ok | rotating | attention), problems[], next[]
+                         iamUserName, keys[], push, failure, state (ok | rotating | attention), problems[], next[],
+                         warnings[], error (every key always present, null when unknown)
   --region <region>      AWS region (default: AWS_REGION, the secret ARN's region, or your profile's)
   --profile <profile>    AWS profile (default: AWS_PROFILE)
   -h, --help             show this help
 
 Reads only: DescribeSecret, ListSecretVersionIds, GetSecretValue (to learn the key id), GetFunctionConfiguration,
-ListAccessKeys, GetAccessKeyLastUsed, ListCommands, ListCommandInvocations, GetCommandInvocation.
+ListAccessKeys, GetAccessKeyLastUsed, ListCommands, ListCommandInvocations, GetCommandInvocation, and (during an
+unfinished rotation) logs:FilterLogEvents on the function's log group, for its "step failed" line. A call that is
+denied is reported in its section (call, resource, region, the permission to grant); the other sections still run.
 
 Exit codes: 0 ok or a rotation in progress, 1 something needs attention, 2 usage error.`;
 
@@ -44,12 +48,27 @@ export const statusCommand: Command = {
     else for (const line of render(report)) println(io.stdout, line);
     return report.state === 'attention' ? EXIT.failure : EXIT.ok;
   },
+  jsonFields: Object.keys(emptyStatusReport()),
 };
 
 /** The human-readable report. */
 export function render(report: StatusReport): string[] {
-  const { secret, current, push } = report;
-  const lines = table(
+  if (!report.secret) {
+    return [
+      'State: needs attention (the secret could not be read)',
+      ...report.problems.map((p) => `  problem: ${p}`),
+      ...(report.next.length > 0 ? ['', 'What to do next:', ...report.next.map((n) => `  ${n}`)] : []),
+    ];
+  }
+  return renderSecret(report, report.secret);
+}
+
+function renderSecret(report: StatusReport, secret: NonNullable<StatusReport['secret']>): string[] {
+  return [...overview(report, secret), ...details(report)];
+}
+
+function overview(report: StatusReport, secret: NonNullable<StatusReport['secret']>): string[] {
+  return table(
     [
       ['Secret', `${secret.name} (${secret.arn})`],
       [
@@ -62,17 +81,23 @@ export function render(report: StatusReport): string[] {
         ? [['Emergency', `requested ${secret.emergencyRequested}: every old key is deleted once every host confirmed`]]
         : []),
       ['Targets', report.function?.targets ? `${report.function.targets} via ${report.function.documentName}` : '-'],
-      ['Credential', credentialLine(current)],
+      ['Credential', credentialLine(report.current)],
     ],
     '',
   );
+}
+
+function details(report: StatusReport): string[] {
+  const push = report.push;
+  const lines: string[] = [];
   lines.push('', 'Versions');
   lines.push(...table(report.versions.map((v) => [v.stages.join(','), v.versionId, `created ${when(v.created)}`])));
   lines.push('', `Access keys of ${report.iamUserName ?? '(unknown user)'}`);
-  if (report.keys.length === 0) lines.push('  none');
+  if (report.keys === null) lines.push('  unknown (not read: see the problems below)');
+  else if (report.keys.length === 0) lines.push('  none');
   lines.push(
     ...table(
-      report.keys.map((k) => [
+      (report.keys ?? []).map((k) => [
         k.keyId,
         k.status,
         `${k.ageDays} days old`,
@@ -91,6 +116,15 @@ export function render(report: StatusReport): string[] {
     for (const l of failedHostLines(push)) lines.push(`  ${l}`);
     if (push.firstError) lines.push(`  first error: ${push.firstError}`);
   }
+  if (report.failure) {
+    const f = report.failure;
+    lines.push('', "Last failure (the function's log)");
+    lines.push(`  step ${f.step} failed at ${f.at}: ${f.errorName}`);
+    lines.push(`  reason: ${f.reason}`);
+    lines.push(`  fix: ${f.fix}`);
+    lines.push(`  log group: ${f.logGroup}`);
+  }
+  for (const w of report.warnings) lines.push('', `warning: ${w}`);
   const state = { ok: 'ok', rotating: 'a rotation is in progress', attention: 'needs attention' }[report.state];
   lines.push('', `State: ${state}`);
   for (const p of report.problems) lines.push(`  problem: ${p}`);
@@ -100,6 +134,12 @@ export function render(report: StatusReport): string[] {
 
 function credentialLine(current: StatusReport['current']): string {
   if (!current) return 'none yet (no AWSCURRENT version): the first rotation creates it';
-  if (!current.keyId) return `no credential in AWSCURRENT yet (${current.content}): the first rotation stores one`;
+  if (current.content === null) return 'unknown (AWSCURRENT could not be read)';
+  if (!current.keyId) {
+    const where = current.region
+      ? `; settings for ${current.endpoint ?? '?'}:${current.port ?? '?'} (${current.region})`
+      : '';
+    return `no credential in AWSCURRENT yet (${current.content}${where}): the first rotation stores one`;
+  }
   return `key ${current.keyId} of ${current.iamUserName ?? '?'}, ${current.endpoint ?? '?'}:${current.port ?? '?'} (${current.region ?? '?'})`;
 }

@@ -3,7 +3,8 @@ import { serializeCredential, tryParseSecretValue, type SecretValue } from '../.
 import { deriveSmtpPassword } from '../../core/smtp-password';
 import { credentialOf } from '../credential';
 import type { RotationDeps, StepContext } from '../deps';
-import { KeyReconciliationError, RotationStateError } from '../errors';
+import { KeyReconciliationError } from '../errors';
+import { assertPendingKeyUsable } from '../readiness';
 import { reconcileKeys, type ObservedKey } from '../reconcile';
 import { freeRetiringSlot } from '../retirement-slot';
 import { resolveTarget } from '../settings';
@@ -23,13 +24,7 @@ export async function createSecret(deps: RotationDeps, ctx: StepContext): Promis
   if (pending) {
     const existing = credentialOf(pending, 'the pending version');
     const key = (await keys.list(config.iamUserName)).find((k) => k.id === existing.username);
-    if (!key || key.status !== 'Active') {
-      throw new RotationStateError(
-        `the pending version ${event.token} holds key ${maskKeyId(existing.username)}, which is ${key ? key.status : 'deleted'}: ` +
-          'this rotation cannot complete. No host has been given it. Cancel it (aws secretsmanager cancel-rotate-secret) ' +
-          'and start a new rotation',
-      );
-    }
+    assertPendingKeyUsable(event.token, existing.username, key);
     log.info('pending version already holds a credential; not minting again', { keyId: maskKeyId(existing.username) });
     return;
   }

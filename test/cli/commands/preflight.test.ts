@@ -48,7 +48,7 @@ describe('preflight', () => {
     const { code, report, check } = await preflight(account);
 
     expect(code).toBe(0);
-    expect(Object.keys(report).sort()).toEqual(['checks', 'ok', 'secretArn']);
+    expect(Object.keys(report).sort()).toEqual(['checks', 'error', 'ok', 'secretArn']);
     expect(report).toMatchObject({ secretArn: account.secrets.arn, ok: true });
     expect(report.checks.map((c) => c.name)).toEqual([
       'secret',
@@ -187,7 +187,10 @@ describe('preflight', () => {
     const code = await main(['preflight', '--secret-id', 'no-such-secret', '--region', 'eu-west-1'], io);
 
     expect(code).toBe(1);
-    expect(io.out()).toMatch(/^problem\s+secret\s+no secret no-such-secret/m);
+    expect(io.out()).toMatch(
+      /^problem\s+secret\s+ResourceNotFoundException on secretsmanager:DescribeSecret for secret no-such-secret in region eu-west-1$/m,
+    );
+    expect(io.out()).toContain('fix: it does not exist in this account and region');
     expect(io.out()).toMatch(/^skipped\s+targets/m);
   });
 

@@ -56,7 +56,19 @@ describe('rotate', () => {
     expect(code).toBe(0);
     const report = JSON.parse(io.out()) as Record<string, unknown>;
     expect(Object.keys(report).sort()).toEqual(
-      ['next', 'outcome', 'problems', 'push', 'secretArn', 'steps', 'versionId', 'waited'].sort(),
+      [
+        'error',
+        'failure',
+        'next',
+        'outcome',
+        'problems',
+        'push',
+        'secretArn',
+        'steps',
+        'versionId',
+        'waited',
+        'warnings',
+      ].sort(),
     );
     expect(report).toMatchObject({
       secretArn: account.secrets.arn,
@@ -144,7 +156,8 @@ describe('rotate', () => {
 
   it.each([
     [['rotate'], '--secret-id is required'],
-    [['rotate', '--secret-id', 's', '--timeout', 'soon'], '--timeout takes minutes'],
+    [['rotate', '--secret-id', 's', '--wait', '--timeout', 'soon'], '--timeout takes minutes'],
+    [['rotate', '--secret-id', 's', '--timeout', '45'], '--timeout only applies with --wait'],
     [['rotate', '--secret-id', 's', '--region', 'EU-WEST-1'], 'is not an AWS region name'],
     [['rotate', '--secret-id', 's', '--bogus'], "Unknown option '--bogus'"],
   ])('exits 2 for %j', async (argv, message) => {

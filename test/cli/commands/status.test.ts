@@ -5,6 +5,9 @@ import { leakedSecrets, printed, sandboxIo } from '../sandbox-cli';
 
 const STATUS_KEYS = [
   'current',
+  'error',
+  'failure',
+  'warnings',
   'function',
   'iamUserName',
   'keys',
