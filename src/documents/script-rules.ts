@@ -163,7 +163,8 @@ function heredocFindings(lines: readonly ScriptLine[], secrets: ReadonlySet<stri
 function missingErrorHandling(kind: ScriptKind, lines: readonly ScriptLine[]): string | undefined {
   const all = lines.map((l) => stripComment(kind, l.text)).join('\n');
   if (kind === 'shell') {
-    return /(^|\n)\s*set\s+(-[A-Za-z]*e|-o\s+errexit)/.test(all)
+    // Any option order: set -Eeuo pipefail, set -E -o errexit -o nounset.
+    return /(^|\n)\s*set\s+((-[A-Za-z]+|-o\s+\w+)\s+)*(-[A-Za-z]*e[A-Za-z]*|-o\s+errexit)\b/.test(all)
       ? undefined
       : 'the shell script has no set -e (set -euo pipefail): a failing command would not fail the step';
   }

@@ -4,6 +4,9 @@ import { lineOf, mutate, SHIPPED } from './shipped-text';
 
 type Case = () => { text: string; line?: number };
 
+/** A line of the Linux step's secret fetch, after the password is in SMTP_PASSWORD: where secret-use cases go. */
+const ANCHOR = '"  secret_json=\'\'",';
+
 /**
  * One failing and one passing customization per rule, the passing one as close to the failing one as the rule
  * allows. A rule added to the table without cases fails the type check (and the completeness test).
@@ -64,16 +67,16 @@ const CASES: Record<RuleId, { fail: Case; pass: Case }> = {
     pass: () => mutate('"set +x"', '"set +o xtrace"'),
   },
   'no-echo-secret': {
-    fail: () => mutate('"new_cred=', '"echo \\"$smtp_password\\"; new_cred='),
-    pass: () => mutate('"new_cred=', '"echo \\"$smtp_user\\" >/dev/null; new_cred='),
+    fail: () => mutate(ANCHOR, '"  echo \\"$SMTP_PASSWORD\\"; secret_json=\'\'",'),
+    pass: () => mutate(ANCHOR, '"  echo \\"$SMTP_USER\\" >/dev/null; secret_json=\'\'",'),
   },
   'no-heredoc-secret': {
-    fail: () => mutate('"new_cred=', '"base64 <<<\\"$smtp_password\\" >/dev/null; new_cred='),
-    pass: () => mutate('"new_cred=', '"printf \'%s\' \\"$smtp_password\\" | base64 >/dev/null; new_cred='),
+    fail: () => mutate(ANCHOR, '"  base64 <<<\\"$SMTP_PASSWORD\\" >/dev/null; secret_json=\'\'",'),
+    pass: () => mutate(ANCHOR, '"  printf \'%s\' \\"$SMTP_PASSWORD\\" | base64 >/dev/null; secret_json=\'\'",'),
   },
   'exit-on-error': {
-    fail: () => mutate('"set -euo pipefail"', '"set -uo pipefail"'),
-    pass: () => mutate('"set -euo pipefail"', '"set -o errexit -o nounset -o pipefail"'),
+    fail: () => mutate('"set -Eeuo pipefail"', '"set -Euo pipefail"'),
+    pass: () => mutate('"set -Eeuo pipefail"', '"set -E -o errexit -o nounset -o pipefail"'),
   },
   'no-reboot-exit': {
     fail: () => mutate('"set +x"', '"set +x; [ -d /etc/postfix ] || exit 194"'),
@@ -127,10 +130,10 @@ describe('RULES', () => {
 
 describe('no-heredoc-secret', () => {
   const insert = (lines: string[]): { text: string; line: number } =>
-    mutate('"new_cred=', `${lines.map((l) => JSON.stringify(l)).join(',\n          ')},\n          "new_cred=`);
+    mutate(ANCHOR, `${lines.map((l) => JSON.stringify(l)).join(',\n          ')},\n          ${ANCHOR}`);
 
   it('reports a here-document that expands the password, at its first line', () => {
-    const { text, line } = insert(['base64 >/dev/null <<EOF', '$smtp_password', 'EOF']);
+    const { text, line } = insert(['base64 >/dev/null <<EOF', '$SMTP_PASSWORD', 'EOF']);
     expect(lintDocumentText(text)).toEqual([
       { rule: 'no-heredoc-secret', line, message: expect.stringContaining('temporary file') },
     ]);
@@ -144,7 +147,7 @@ describe('no-heredoc-secret', () => {
   });
 
   it('accepts a here-document with a quoted delimiter (no expansion) or without a secret', () => {
-    expect(lintDocumentText(insert(['base64 >/dev/null <<"EOF"', '$smtp_password', 'EOF']).text)).toEqual([]);
+    expect(lintDocumentText(insert(['base64 >/dev/null <<"EOF"', '$SMTP_PASSWORD', 'EOF']).text)).toEqual([]);
     expect(lintDocumentText(insert(['cat >/dev/null <<-EOF', '  relay $relayhost', '  EOF']).text)).toEqual([]);
   });
 });

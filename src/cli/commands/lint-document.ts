@@ -34,22 +34,15 @@ export const lintDocumentCommand: Command = {
   name: 'lint-document',
   summary: 'check a customized SSM document (JSON or YAML) keeps the rotation guarantees',
   help: HELP,
+  jsonFields: ['ok', 'error', 'files'],
   async run(args: string[], io: Io): Promise<number> {
-    // Known before parsing, so a usage error is reported as JSON too.
-    const json = args.includes('--json');
-    let files: string[];
-    try {
-      const { positionals } = parseFlags(args, { json: { type: 'boolean', default: false } }, true);
-      if (positionals.length === 0) {
-        throw new UsageError('give the document file to check, e.g. lint-document my-document.json');
-      }
-      files = positionals;
-    } catch (error) {
-      if (!json || !(error instanceof UsageError)) throw error;
-      println(io.stdout, JSON.stringify({ ok: false, error: error.message, files: [] }, null, 2));
-      println(io.stderr, `error: ${error.message}`);
-      return EXIT.usage;
+    // A usage error is thrown to main, which prints it as this command's JSON document (jsonFields) under --json.
+    const { values, positionals } = parseFlags(args, { json: { type: 'boolean', default: false } }, true);
+    if (positionals.length === 0) {
+      throw new UsageError('give the document file to check, e.g. lint-document my-document.json');
     }
+    const json = values.json === true;
+    const files = positionals;
     const results = files.map(lintFile);
     const ok = results.every((r) => r.ok);
     if (json) {

@@ -139,7 +139,11 @@ describe('lint-document', () => {
   ])('prints a usage error %j as one JSON document, exit 2', async (args, message) => {
     const io = fakeIo();
     expect(await main(['lint-document', ...args], io)).toBe(2);
-    expect(JSON.parse(io.out())).toEqual({ ok: false, error: expect.stringContaining(message), files: [] });
+    expect(JSON.parse(io.out())).toEqual({
+      ok: null,
+      error: { kind: 'usage', message: expect.stringContaining(message) },
+      files: null,
+    });
     expect(io.err()).toContain(message);
   });
 
