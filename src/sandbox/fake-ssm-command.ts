@@ -6,23 +6,19 @@
  */
 import type { SendCommandCommandInput } from '@aws-sdk/client-ssm';
 import { matchesTags, type FakeHost, type HostRunner } from './fake-fleet-hosts';
+import {
+  commandView,
+  emptyTally,
+  IN_FLIGHT,
+  isTerminal,
+  type CommandPhase,
+  type CommandStatusView,
+  type InvocationState,
+  type StateTally,
+} from './fake-ssm-status';
 import type { FakeDocument } from './fake-ssm-validation';
 
-/** Detailed invocation states (the `ListCommandInvocations` Status filter values, plus Cancelling). */
-export type InvocationState =
-  | 'Pending'
-  | 'InProgress'
-  | 'Delayed'
-  | 'Cancelling'
-  | 'Success'
-  | 'Failed'
-  | 'ExecutionTimedOut'
-  | 'DeliveryTimedOut'
-  | 'Undeliverable'
-  | 'InvalidPlatform'
-  | 'AccessDenied'
-  | 'Terminated'
-  | 'Cancelled';
+export type { CommandStatusView, InvocationState } from './fake-ssm-status';
 
 /** One host's invocation. */
 export interface FakeInvocation {
@@ -38,19 +34,6 @@ export interface FakeInvocation {
   exitCode: number;
 }
 
-const IN_FLIGHT: readonly InvocationState[] = ['InProgress', 'Delayed', 'Cancelling'];
-const UNREACHED: readonly InvocationState[] = ['Undeliverable', 'InvalidPlatform', 'AccessDenied'];
-/** Counted in CompletedCount (per the SSM API reference). Invalid Platform and Access Denied are deliberately not: undocumented. */
-const COMPLETED: readonly InvocationState[] = [
-  'Success',
-  'Failed',
-  'ExecutionTimedOut',
-  'DeliveryTimedOut',
-  'Cancelled',
-  'Terminated',
-  'Undeliverable',
-];
-
 /** Timing knobs shared by all commands of one fake. */
 export interface SimulationTiming {
   readonly targetResolutionMs: number;
@@ -58,16 +41,6 @@ export interface SimulationTiming {
   /** Concurrency doubles every `rampStepMs` from 1 up to MaxConcurrency; 0 = full concurrency at once. */
   readonly rampStepMs: number;
   readonly cancelDurationMs: number;
-}
-
-/** The status view `ListCommands` returns. */
-export interface CommandStatusView {
-  readonly Status: string;
-  readonly StatusDetails: string;
-  readonly TargetCount: number;
-  readonly CompletedCount: number;
-  readonly ErrorCount: number;
-  readonly DeliveryTimedOutCount: number;
 }
 
 /** A command in flight or finished. */
@@ -117,37 +90,22 @@ export class FakeCommand {
   }
 
   terminal(): boolean {
-    return this.resolved && this.invocations.every((i) => !IN_FLIGHT.includes(i.state) && i.state !== 'Pending');
+    return isTerminal(this.tally(), this.phase());
   }
 
   /** Status, details and counters as `ListCommands` reports them. */
   view(): CommandStatusView {
-    const count = (...states: InvocationState[]) => this.invocations.filter((i) => states.includes(i.state)).length;
-    const counters = {
-      TargetCount: this.invocations.length,
-      CompletedCount: count(...COMPLETED),
-      ErrorCount: count('Failed', 'ExecutionTimedOut'),
-      DeliveryTimedOutCount: count('DeliveryTimedOut'),
-    };
-    return { ...this.status(), ...counters };
+    return commandView(this.tally(), this.phase());
   }
 
-  private status(): { Status: string; StatusDetails: string } {
-    const all = (states: readonly InvocationState[]) => this.invocations.every((i) => states.includes(i.state));
-    const any = (...states: InvocationState[]) => this.invocations.some((i) => states.includes(i.state));
-    if (this.cancelled) {
-      return any('Cancelling') ? pair('Cancelling') : pair('Cancelled');
-    }
-    if (!this.resolved) return pair('Pending');
-    if (this.invocations.length === 0) return { Status: 'Failed', StatusDetails: 'No Instances In Tag' };
-    if (!this.terminal()) return any('InProgress', 'Delayed') ? pair('InProgress', 'In Progress') : pair('Pending');
-    if (all(UNREACHED)) return pair('Failed', sameDetail(this.invocations) ?? 'Failed');
-    if (any('Failed', 'ExecutionTimedOut', 'Terminated')) return pair('Failed');
-    if (all(['DeliveryTimedOut'])) return pair('TimedOut', 'Delivery Timed Out');
-    // [unverified] Modelled adversarially: the status stays Success and only the details say Incomplete.
-    if (any('DeliveryTimedOut')) return pair('Success', 'Incomplete');
-    if (any('Cancelled')) return pair('Cancelled');
-    return pair('Success');
+  private phase(): CommandPhase {
+    return { resolved: this.resolved, cancelled: this.cancelled };
+  }
+
+  private tally(): StateTally {
+    const tally = emptyTally();
+    for (const inv of this.invocations) tally[inv.state] += 1;
+    return tally;
   }
 
   private nextEventAt(): number | undefined {
@@ -284,21 +242,6 @@ export class FakeCommand {
     if (!text.endsWith('%')) return Number(text);
     return Math[round]((Number(text.slice(0, -1)) / 100) * this.invocations.length);
   }
-}
-
-function pair(status: string, details: string = status): { Status: string; StatusDetails: string } {
-  return { Status: status, StatusDetails: details };
-}
-
-const DETAIL: Partial<Record<InvocationState, string>> = {
-  Undeliverable: 'Undeliverable',
-  InvalidPlatform: 'Invalid Platform',
-  AccessDenied: 'Access Denied',
-};
-
-function sameDetail(invocations: readonly FakeInvocation[]): string | undefined {
-  const states = new Set(invocations.map((i) => i.state));
-  return states.size === 1 ? DETAIL[[...states][0] as InvocationState] : undefined;
 }
 
 /** A node id SSM does not know: the command cannot be delivered to it. */
