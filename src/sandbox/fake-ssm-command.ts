@@ -99,7 +99,7 @@ export class FakeCommand {
   }
 
   private phase(): CommandPhase {
-    return { resolved: this.resolved, cancelled: this.cancelled };
+    return { resolved: this.resolved, cancelled: this.cancelled, stopped: this.stopped };
   }
 
   private tally(): StateTally {

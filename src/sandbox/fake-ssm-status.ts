@@ -2,6 +2,10 @@
  * What SSM reports about a command as a whole, derived from how many of its invocations are in each state: the
  * `Status` / `StatusDetails` pair and the counters `ListCommands` returns. Pure, so the status model is readable in
  * one place and costs the same whatever the fleet size.
+ *
+ * The details follow the SSM API reference (`Command.StatusDetails`) and the user guide ("Understanding command
+ * statuses"): `Success` only when the command ran successfully on all invocations; `Incomplete` when it was attempted
+ * on all nodes and at least one invocation is not `Success` without enough failures for `Failed`.
  */
 
 /** Detailed invocation states (the `ListCommandInvocations` Status filter values, plus Cancelling). */
@@ -54,6 +58,8 @@ export interface CommandPhase {
   readonly resolved: boolean;
   /** CancelCommand was called for the whole command. */
   readonly cancelled: boolean;
+  /** More invocations failed than MaxErrors allows, so the rollout stopped. */
+  readonly stopped: boolean;
 }
 
 /** A tally with every state at zero. */
@@ -103,11 +109,16 @@ function commandStatus(tally: StateTally, phase: CommandPhase): { Status: string
   if (!isTerminal(tally, phase))
     return any('InProgress', 'Delayed') ? pair('InProgress', 'In Progress') : pair('Pending');
   if (all(UNREACHED)) return pair('Failed', sameDetail(tally, targets) ?? 'Failed');
-  if (any('Failed', 'ExecutionTimedOut', 'Terminated')) return pair('Failed');
+  // Failed: more invocations failed than MaxErrors allows (the rollout stopped; the rest ended Terminated).
+  if (phase.stopped || any('Terminated')) return pair('Failed');
   if (all(['DeliveryTimedOut'])) return pair('TimedOut', 'Delivery Timed Out');
-  // [unverified] Modelled adversarially: the status stays Success and only the details say Incomplete.
-  if (any('DeliveryTimedOut')) return pair('Success', 'Incomplete');
   if (any('Cancelled')) return pair('Cancelled');
+  // Incomplete: attempted on every node, at least one invocation not Success, not enough failures for Failed.
+  // Delivery Timed Out, Undeliverable, Invalid Platform and Access Denied do not count against MaxErrors but land
+  // here, as do failures within MaxErrors. [unverified] The Status that goes with it: modelled adversarially as
+  // Success, so only the details tell.
+  if (tally.Success < targets) return pair('Success', 'Incomplete');
+  // Success: the command ran successfully on every invocation.
   return pair('Success');
 }
 
