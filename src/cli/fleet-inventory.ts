@@ -4,8 +4,8 @@
  */
 import {
   DescribeDocumentCommand,
-  DescribeInstanceInformationCommand,
   InvalidDocument,
+  paginateDescribeInstanceInformation,
   type InstanceInformationStringFilter,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
@@ -34,15 +34,11 @@ export async function managedNodes(
   fleet: Pick<FleetConfig, 'tagTargets' | 'instanceIds'>,
 ): Promise<ManagedNode[]> {
   const nodes: ManagedNode[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await ssm.send(
-      new DescribeInstanceInformationCommand({
-        Filters: inventoryFilters(fleet),
-        MaxResults: 50,
-        NextToken: nextToken,
-      }),
-    );
+  const pages = paginateDescribeInstanceInformation(
+    { client: ssm, pageSize: 50 },
+    { Filters: inventoryFilters(fleet) },
+  );
+  for await (const out of pages) {
     for (const i of out.InstanceInformationList ?? []) {
       nodes.push({
         instanceId: i.InstanceId ?? '?',
@@ -51,8 +47,7 @@ export async function managedNodes(
         platformName: i.PlatformName ?? '',
       });
     }
-    nextToken = out.NextToken;
-  } while (nextToken);
+  }
   return nodes;
 }
 
