@@ -2,8 +2,8 @@ import {
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
   GetAccessKeyLastUsedCommand,
-  ListAccessKeysCommand,
   NoSuchEntityException,
+  paginateListAccessKeys,
   UpdateAccessKeyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
@@ -28,15 +28,12 @@ export class AccessKeys {
 
   async list(userName: string): Promise<AccessKeyInfo[]> {
     const keys: AccessKeyInfo[] = [];
-    let marker: string | undefined;
-    do {
-      const out = await this.client.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker }));
+    for await (const out of paginateListAccessKeys({ client: this.client }, { UserName: userName })) {
       for (const k of out.AccessKeyMetadata ?? []) {
         if (k.AccessKeyId)
           keys.push({ id: k.AccessKeyId, status: k.Status ?? 'Unknown', created: k.CreateDate ?? new Date(0) });
       }
-      marker = out.IsTruncated ? out.Marker : undefined;
-    } while (marker);
+    }
     return keys;
   }
 

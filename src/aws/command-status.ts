@@ -25,8 +25,8 @@ export const TERMINAL_COMMAND_STATUSES: readonly string[] = ['Success', 'Failed'
 export const COUNTED_BAD_STATES = ['Failed', 'ExecutionTimedOut', 'DeliveryTimedOut'] as const;
 
 /**
- * Bad invocation states that no counter reveals: a command can end `Success` while hosts sit in them. They are
- * listed on every settled command (one filtered call each), because they are the hosts still on the old key.
+ * Bad invocation states that no counter reveals: only the command's `StatusDetails` does (`Incomplete`, or `Failed`
+ * / `Cancelled`), so they are listed whenever the command did not end in a clean `Success`.
  */
 export const UNCOUNTED_BAD_STATES = [
   'Undeliverable',
@@ -38,6 +38,9 @@ export const UNCOUNTED_BAD_STATES = [
 
 /** Every `ListCommandInvocations` Status filter value that means "this host did not take the version". */
 export type BadInvocationState = (typeof COUNTED_BAD_STATES)[number] | (typeof UNCOUNTED_BAD_STATES)[number];
+
+/** Every bad state, in the order they are listed and reported. */
+export const BAD_STATES: readonly BadInvocationState[] = [...COUNTED_BAD_STATES, ...UNCOUNTED_BAD_STATES];
 
 /** What each bad state means for the operator (used in messages and docs). */
 export const BAD_STATE_MEANING: Readonly<Record<BadInvocationState, string>> = {
@@ -71,23 +74,34 @@ export function decidePoll(snapshot: CommandSnapshot): PollDecision {
 }
 
 /**
- * The bad states to list for a settled command: always the uncounted ones; the counted ones only when their
- * counter is non-zero or the command did not end `Success` (then they are needed to name the hosts).
+ * Whether a settled command ended in a clean `Success`: SSM documents the details `Success` as "ran successfully on
+ * all invocations", and any host left Undeliverable, Invalid Platform, Access Denied or Delivery Timed Out turns them
+ * into `Incomplete`. The counters must agree too, so a single inconsistent field is enough to look closer.
+ */
+export function endedClean(snapshot: CommandSnapshot): boolean {
+  return (
+    snapshot.status === 'Success' &&
+    snapshot.statusDetails === 'Success' &&
+    snapshot.targetCount > 0 &&
+    snapshot.completedCount === snapshot.targetCount &&
+    snapshot.errorCount === 0 &&
+    snapshot.deliveryTimedOutCount === 0
+  );
+}
+
+/**
+ * The bad states to list for a settled command: none after a clean `Success` (no host can be in one), every one
+ * otherwise, so each bad host is found and named. One filtered `ListCommandInvocations` call per state.
  */
 export function statesToInspect(snapshot: CommandSnapshot): BadInvocationState[] {
-  const clean = snapshot.status === 'Success';
-  const states: BadInvocationState[] = [];
-  if (!clean || snapshot.errorCount > 0) states.push('Failed', 'ExecutionTimedOut');
-  if (!clean || snapshot.deliveryTimedOutCount > 0) states.push('DeliveryTimedOut');
-  states.push(...UNCOUNTED_BAD_STATES);
-  return states;
+  return endedClean(snapshot) ? [] : [...BAD_STATES];
 }
 
 /** Outcome of a settled command. */
 export type Verdict = { readonly kind: 'success' } | { readonly kind: 'failed'; readonly reasons: readonly string[] };
 
 /**
- * The completion rule: success only when the command ended `Success`, targeted at least one host,
+ * The completion rule: success only when the command ended `Success` (details `Success` or none), targeted at least one host,
  * `CompletedCount == TargetCount`, `ErrorCount == 0`, `DeliveryTimedOutCount == 0`, and no host was found in any
  * bad state. Never judged by the command status alone.
  */
@@ -105,6 +119,12 @@ export function judge(snapshot: CommandSnapshot, found: readonly HostsInState[])
     reasons.push(`command status ${snapshot.status}${detailsSuffix(snapshot)}`);
   }
   if (reasons.length === 0 && snapshot.targetCount === 0) reasons.push('the command targeted no host');
+  // Incomplete (or any details but Success) with nobody found: some host still did not take the version.
+  if (reasons.length === 0 && snapshot.statusDetails !== '' && snapshot.statusDetails !== 'Success') {
+    reasons.push(
+      `command status ${snapshot.status}${detailsSuffix(snapshot)} although no host was found in a bad state`,
+    );
+  }
   if (reasons.length === 0 && snapshot.completedCount !== snapshot.targetCount) {
     reasons.push(
       `only ${snapshot.completedCount} of ${snapshot.targetCount} hosts reached a final state` +

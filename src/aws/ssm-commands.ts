@@ -5,9 +5,12 @@
  */
 import {
   GetCommandInvocationCommand,
-  ListCommandInvocationsCommand,
   ListCommandsCommand,
+  paginateListCommandInvocations,
+  paginateListCommands,
   type Command,
+  type CommandFilter,
+  type ListCommandInvocationsCommandInput,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { RESULT_MARKER } from '../core/document-contract';
@@ -64,18 +67,11 @@ export async function findNewestCommand(
   query: { documentName: string; comment: string; invokedAfter: Date; secretArn?: string; versionId?: string },
 ): Promise<Command | undefined> {
   let newest: Command | undefined;
-  let nextToken: string | undefined;
-  do {
-    const out = await ssm.send(
-      new ListCommandsCommand({
-        Filters: [
-          { key: 'DocumentName', value: query.documentName },
-          { key: 'InvokedAfter', value: query.invokedAfter.toISOString().replace(/\.\d{3}Z$/, 'Z') },
-        ],
-        MaxResults: PAGE_SIZE,
-        NextToken: nextToken,
-      }),
-    );
+  const filters: CommandFilter[] = [
+    { key: 'DocumentName', value: query.documentName },
+    { key: 'InvokedAfter', value: query.invokedAfter.toISOString().replace(/\.\d{3}Z$/, 'Z') },
+  ];
+  for await (const out of paginateListCommands({ client: ssm, pageSize: PAGE_SIZE }, { Filters: filters })) {
     for (const c of out.Commands ?? []) {
       if (c.Comment !== query.comment) continue;
       const arn = c.Parameters?.SecretArn?.[0];
@@ -86,8 +82,7 @@ export async function findNewestCommand(
         newest = c;
       }
     }
-    nextToken = out.NextToken;
-  } while (nextToken);
+  }
   return newest;
 }
 
@@ -99,24 +94,24 @@ export async function listHostsInState(ssm: SSMClient, commandId: string, state:
   const hostIds: string[] = [];
   let total = 0;
   let pages = 0;
-  let nextToken: string | undefined;
-  do {
-    const out = await ssm.send(
-      new ListCommandInvocationsCommand({
-        CommandId: commandId,
-        Filters: [{ key: 'Status', value: state }],
-        MaxResults: PAGE_SIZE,
-        NextToken: nextToken,
-      }),
-    );
+  let truncated = false;
+  const input: ListCommandInvocationsCommandInput = {
+    CommandId: commandId,
+    Filters: [{ key: 'Status', value: state }],
+  };
+  for await (const out of paginateListCommandInvocations({ client: ssm, pageSize: PAGE_SIZE }, input)) {
     pages += 1;
     for (const invocation of out.CommandInvocations ?? []) {
       total += 1;
       if (hostIds.length < PAGE_SIZE && invocation.InstanceId) hostIds.push(invocation.InstanceId);
     }
-    nextToken = out.NextToken;
-  } while (nextToken && pages < MAX_PAGES_PER_STATE);
-  return { state, hostIds, total, truncated: nextToken !== undefined };
+    // The cap keeps a fleet-wide failure from costing the Lambda its remaining time in listings.
+    if (out.NextToken !== undefined && pages >= MAX_PAGES_PER_STATE) {
+      truncated = true;
+      break;
+    }
+  }
+  return { state, hostIds, total, truncated };
 }
 
 /** Longest hint copied from a host's output. */

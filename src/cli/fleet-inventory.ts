@@ -4,8 +4,8 @@
  */
 import {
   DescribeDocumentCommand,
-  DescribeInstanceInformationCommand,
   InvalidDocument,
+  paginateDescribeInstanceInformation,
   type InstanceInformationStringFilter,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
@@ -35,31 +35,25 @@ export async function managedNodes(
   fleet: Pick<FleetConfig, 'tagTargets' | 'instanceIds'>,
   region?: string,
 ): Promise<ManagedNode[]> {
-  const nodes: ManagedNode[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await awsCall(
-      { action: 'ssm:DescribeInstanceInformation', resource: 'the managed nodes of the targeting', region },
-      () =>
-        ssm.send(
-          new DescribeInstanceInformationCommand({
-            Filters: inventoryFilters(fleet),
-            MaxResults: 50,
-            NextToken: nextToken,
-          }),
-        ),
+  const call = { action: 'ssm:DescribeInstanceInformation', resource: 'the managed nodes of the targeting', region };
+  return awsCall(call, async () => {
+    const nodes: ManagedNode[] = [];
+    const pages = paginateDescribeInstanceInformation(
+      { client: ssm, pageSize: 50 },
+      { Filters: inventoryFilters(fleet) },
     );
-    for (const i of out.InstanceInformationList ?? []) {
-      nodes.push({
-        instanceId: i.InstanceId ?? '?',
-        pingStatus: i.PingStatus ?? 'Unknown',
-        platformType: i.PlatformType ?? 'Unknown',
-        platformName: i.PlatformName ?? '',
-      });
+    for await (const out of pages) {
+      for (const i of out.InstanceInformationList ?? []) {
+        nodes.push({
+          instanceId: i.InstanceId ?? '?',
+          pingStatus: i.PingStatus ?? 'Unknown',
+          platformType: i.PlatformType ?? 'Unknown',
+          platformName: i.PlatformName ?? '',
+        });
+      }
     }
-    nextToken = out.NextToken;
-  } while (nextToken);
-  return nodes;
+    return nodes;
+  });
 }
 
 /** "2 Linux, 1 Windows". */

@@ -5,7 +5,6 @@ import { RESULT_MARKER } from '../core/document-contract';
 import { smtpEndpoint } from '../core/endpoint';
 import { maskKeyId } from '../core/mask';
 import { parseSecretValue, type SmtpCredential } from '../core/secret';
-import { deriveSmtpPassword } from '../core/smtp-password';
 import type { RetirementMetrics } from '../rotation/deps';
 import type { SmtpProbe } from '../rotation/ports';
 import { CallRecorder } from './call-recorder';
@@ -215,7 +214,7 @@ export class SandboxAccount {
 
   /** Every secret value this account ever produced: secret access keys and their SMTP passwords. */
   secretValues(): string[] {
-    return this.iam.everMinted.flatMap((k) => [k.secret, deriveSmtpPassword(k.secret, this.region)]);
+    return this.iam.everMinted.flatMap((k) => [k.secret, this.iam.smtpPassword(k, this.region)]);
   }
 
   restore(): void {
@@ -228,10 +227,11 @@ export class SandboxAccount {
       created: new Date(this.clock.now() - 200 * 86_400_000),
       lastUsed: new Date(this.clock.now() - 3_600_000),
     });
+    const password = this.iam.smtpPassword(consoleKey, this.region);
     for (const host of this.hosts) {
       this.installed.set(host.instanceId, {
         username: consoleKey.id,
-        password: deriveSmtpPassword(consoleKey.secret, this.region),
+        password,
         region: this.region,
         endpoint: this.endpoint,
         port: this.port,

@@ -1,14 +1,16 @@
-import { Deadline, type Clock } from '../core/clock';
 import { maskKeyId } from '../core/mask';
-import type { SmtpCredential } from '../core/secret';
 import type { Step } from '../rotation/event';
 import type { SmtpProbe } from '../rotation/ports';
 import { createSmtpProbe } from '../smtp';
 import { SandboxAccount } from './account';
+import { crashPlan, narratingLog, wireProgress } from './demo-narration';
+import { prove, provenHosts, smtpLogin, type DemoProof } from './demo-proof';
 import { demoRetirement, type RetirementProof } from './demo-retirement';
 import { continueRotation, runRotation, type DriverOptions, type RotationRun } from './rotation-driver';
 import { SesLikeSmtpEndpoint } from './smtp-endpoint';
 import { createTlsAuthority } from './tls-authority';
+
+export type { DemoProof } from './demo-proof';
 
 /** Options of one demo run. */
 export interface DemoOptions {
@@ -23,14 +25,6 @@ export interface DemoOptions {
   readonly strayConsumer?: boolean;
   /** Receives one human-readable line per event (omitted for --json). */
   readonly print?: (line: string) => void;
-}
-
-/** What the demo proved at the end. */
-export interface DemoProof {
-  readonly hostsAuthenticated: number;
-  readonly hosts: number;
-  readonly oldPasswordRejected: boolean;
-  readonly keysOnUser: number;
 }
 
 /** The demo's result (also its --json output). */
@@ -51,7 +45,7 @@ export interface DemoReport {
   readonly ok: boolean;
 }
 
-/** The Lambda dies right after the most consequential call of each step (setSecret makes none: lost whole). */
+/** How the demo names each mail server, in the order it lists them. */
 const MTA_NAMES: Readonly<Record<string, string>> = {
   postfix: 'Postfix',
   exim: 'Exim',
@@ -60,12 +54,6 @@ const MTA_NAMES: Readonly<Record<string, string>> = {
 };
 
 const MTA_ORDER = Object.keys(MTA_NAMES);
-
-const CRASH_POINTS: Record<Exclude<Step, 'setSecret'>, string> = {
-  createSecret: 'CreateAccessKey',
-  testSecret: 'GetSecretValue',
-  finishSecret: 'UpdateSecretVersionStage',
-};
 
 /**
  * Runs a whole rotation offline: a sandbox account (stateful fakes of Secrets Manager, IAM and SSM), a fleet of
@@ -218,118 +206,6 @@ async function rotateAndProve(
     virtualSeconds: Math.round((account.clock.now() - Date.UTC(2025, 0, 1)) / 1000),
     ok,
   };
-}
-
-async function prove(
-  account: SandboxAccount,
-  login: Login,
-  old: SmtpCredential | undefined,
-  hosts: number,
-): Promise<DemoProof> {
-  const hostsAuthenticated = await provenHosts(account, login);
-  const oldPasswordRejected = old === undefined ? true : !(await login(old));
-  return { hostsAuthenticated, hosts, oldPasswordRejected, keysOnUser: account.iam.keys(account.userName).length };
-}
-
-/**
- * How many relays' installed credentials authenticate over real SMTP right now. Relays share credentials (one per
- * version), so each distinct credential is proven once with a real STARTTLS + AUTH, then every relay is checked to
- * hold a proven one: the same guarantee as one login per relay, without hundreds of identical TLS handshakes.
- */
-async function provenHosts(account: SandboxAccount, login: Login): Promise<number> {
-  const installed = account.hosts.map((h) => account.installed.get(h.instanceId));
-  const distinct = new Map<string, SmtpCredential>();
-  for (const c of installed) if (c) distinct.set(`${c.username}\n${c.password}`, c);
-  const proven = new Set<string>();
-  await Promise.all(
-    [...distinct].map(async ([key, credential]) => {
-      if (await login(credential)) proven.add(key);
-    }),
-  );
-  return installed.filter((c) => c && proven.has(`${c.username}\n${c.password}`)).length;
-}
-
-/** One real STARTTLS + AUTH with a credential: true when accepted. */
-type Login = (credential: SmtpCredential) => Promise<boolean>;
-
-/** Logins through the probe, with deadlines on the clock the probe waits on (the sandbox's). */
-function smtpLogin(probe: SmtpProbe, clock: Clock): Login {
-  return async (c) => {
-    try {
-      // No retry window: the sandbox needs no propagation time, so a 535 is final.
-      await probe.authenticate(
-        { host: c.endpoint, port: c.port, region: c.region, username: c.username, password: c.password },
-        Deadline.after(clock, 0),
-      );
-      return true;
-    } catch {
-      return false;
-    }
-  };
-}
-
-function crashPlan(
-  account: SandboxAccount,
-  crashAt: Step | undefined,
-  print: (line: string) => void,
-): Partial<DriverOptions> {
-  if (crashAt === undefined) return {};
-  let done = false;
-  if (crashAt === 'setSecret') {
-    return {
-      loseInvocation: (step) => {
-        if (done || step !== 'setSecret') return false;
-        done = true;
-        print('  ⚡ the Lambda container dies during setSecret');
-        return true;
-      },
-    };
-  }
-  return {
-    beforeInvocation: (step) => {
-      if (done || step !== crashAt) return;
-      done = true;
-      const operation = CRASH_POINTS[crashAt];
-      print(`  ⚡ the Lambda will die right after ${operation} in ${crashAt}`);
-      account.recorder.plan({ operation, when: 'after', kind: 'crash' });
-    },
-  };
-}
-
-/** Prints host progress from the ListCommands counts the fleet reads (one line per change). */
-function wireProgress(account: SandboxAccount, print: (line: string) => void): void {
-  let last = '';
-  account.recorder.onServed((call, output) => {
-    if (call.operation !== 'ListCommands' || !(call.input as { CommandId?: string }).CommandId) return;
-    const command = (
-      output as { Commands?: { TargetCount?: number; CompletedCount?: number; ErrorCount?: number; Status?: string }[] }
-    ).Commands?.[0];
-    if (!command) return;
-    const done = command.CompletedCount ?? 0;
-    const total = command.TargetCount ?? 0;
-    // One line per quarter of the fleet (and on any error or status change), not one per poll.
-    const bucket = `${command.Status}/${total === 0 ? 0 : Math.floor((4 * done) / total)}/${command.ErrorCount ?? 0}`;
-    if (bucket === last) return;
-    last = bucket;
-    print(
-      `      hosts ${done}/${total} done (${command.Status}${command.ErrorCount ? `, ${command.ErrorCount} failed` : ''})`,
-    );
-  });
-}
-
-/** Captures the handler's log lines for the account and prints the notable ones. */
-function narratingLog(account: SandboxAccount, print: (line: string) => void) {
-  const capture = account.log();
-  const notable = /minted|stored|authenticates|fleet push sent|confirmed|promoted|retired|deleted|resumes|already/;
-  const show = (level: 'info' | 'warn' | 'error') => (message: string, attributes?: Record<string, unknown>) => {
-    capture[level](message, attributes);
-    if (level === 'info' && !notable.test(message)) return;
-    const facts = ['keyId', 'commandId', 'hostsUpdated', 'attempts', 'reason']
-      .filter((k) => attributes?.[k] !== undefined)
-      .map((k) => `${k}=${String(attributes?.[k])}`);
-    print(`      ${message}${facts.length ? ` (${facts.join(', ')})` : ''}`);
-  };
-  return { info: show('info'), warn: show('warn'), error: () => undefined };
 }
 
 function countBy(values: string[]): Record<string, number> {

@@ -3,6 +3,7 @@
  * overrides the host hook (failures, timeouts, undeliverable, …). Mutable, so a test can "fix" a host between two
  * rotations.
  */
+import type { SendCommandCommandInput } from '@aws-sdk/client-ssm';
 import { RESULT_MARKER } from '../core/document-contract';
 
 /** Platforms a managed node reports. */
@@ -108,4 +109,26 @@ export function matchesTags(host: FakeHost, targets: readonly { key: string; val
     const value = host.tags[t.key];
     return value !== undefined && t.values.includes(value);
   });
+}
+
+/**
+ * The hosts a SendCommand reaches, in target order: explicit node ids (an id SSM does not manage becomes an
+ * Undeliverable ghost), or every known host matching the tag targets.
+ */
+export function targetedHosts(
+  input: Pick<SendCommandCommandInput, 'InstanceIds' | 'Targets'>,
+  hosts: Iterable<FakeHost>,
+): FakeHost[] {
+  const explicit = input.InstanceIds?.length ? input.InstanceIds : undefined;
+  const ids = explicit ?? input.Targets?.find((x) => x.Key === 'InstanceIds')?.Values;
+  const tags = (input.Targets ?? [])
+    .filter((x) => x.Key?.startsWith('tag:'))
+    .map((x) => ({ key: (x.Key ?? '').slice(4), values: x.Values ?? [] }));
+  const known = new Map([...hosts].map((h) => [h.instanceId, h]));
+  return ids ? ids.map((id) => known.get(id) ?? ghost(id)) : [...known.values()].filter((h) => matchesTags(h, tags));
+}
+
+/** A node id SSM does not know: the command cannot be delivered to it. */
+function ghost(instanceId: string): FakeHost {
+  return { instanceId, platform: 'Linux', tags: {}, online: true, behaviour: { kind: 'undeliverable' } };
 }

@@ -41,6 +41,8 @@ export class FakeIam {
   private counter = 0;
   /** Every secret access key this fake ever minted (for leak scans: deleted keys' secrets must not leak either). */
   readonly everMinted: FakeAccessKey[] = [];
+  /** Each key's SMTP password per region, derived once: a 500-relay fleet authenticates with the same few keys. */
+  private readonly passwords = new WeakMap<FakeAccessKey, Map<string, string>>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -90,11 +92,20 @@ export class FakeIam {
     for (const keys of this.users.values()) {
       const key = keys.find((k) => k.id === username);
       if (key === undefined) continue;
-      if (key.status !== 'Active' || deriveSmtpPassword(key.secret, region) !== password) return false;
+      if (key.status !== 'Active' || this.smtpPassword(key, region) !== password) return false;
       if (options.record !== false) key.lastUsed = new Date(this.clock.now());
       return true;
     }
     return false;
+  }
+
+  /** The key's SES SMTP password for `region` (derived on first use, then remembered). */
+  smtpPassword(key: FakeAccessKey, region: string): string {
+    let byRegion = this.passwords.get(key);
+    if (byRegion === undefined) this.passwords.set(key, (byRegion = new Map()));
+    let password = byRegion.get(region);
+    if (password === undefined) byRegion.set(region, (password = deriveSmtpPassword(key.secret, region)));
+    return password;
   }
 
   listAccessKeys(input: ListAccessKeysCommandInput): Output<ListAccessKeysCommandOutput> {

@@ -5,29 +5,27 @@
  * clock.
  */
 import type { SendCommandCommandInput } from '@aws-sdk/client-ssm';
-import { matchesTags, type FakeHost, type HostRunner } from './fake-fleet-hosts';
+import { targetedHosts, type FakeHost, type HostRunner } from './fake-fleet-hosts';
+import {
+  commandView,
+  emptyTally,
+  IN_FLIGHT,
+  isTerminal,
+  type CommandPhase,
+  type CommandStatusView,
+  type InvocationState,
+  type StateTally,
+} from './fake-ssm-status';
 import type { FakeDocument } from './fake-ssm-validation';
+import { TimedQueue } from './timed-queue';
 
-/** Detailed invocation states (the `ListCommandInvocations` Status filter values, plus Cancelling). */
-export type InvocationState =
-  | 'Pending'
-  | 'InProgress'
-  | 'Delayed'
-  | 'Cancelling'
-  | 'Success'
-  | 'Failed'
-  | 'ExecutionTimedOut'
-  | 'DeliveryTimedOut'
-  | 'Undeliverable'
-  | 'InvalidPlatform'
-  | 'AccessDenied'
-  | 'Terminated'
-  | 'Cancelled';
+export type { CommandStatusView, InvocationState } from './fake-ssm-status';
 
 /** One host's invocation. */
 export interface FakeInvocation {
   readonly host: FakeHost;
-  state: InvocationState;
+  /** Changed only through the command, which keeps its per-state counts in step. */
+  readonly state: InvocationState;
   /** When Delayed ends, when the run ends, or when Cancelling ends. */
   until?: number;
   /** The state the current run ends in. */
@@ -38,19 +36,6 @@ export interface FakeInvocation {
   exitCode: number;
 }
 
-const IN_FLIGHT: readonly InvocationState[] = ['InProgress', 'Delayed', 'Cancelling'];
-const UNREACHED: readonly InvocationState[] = ['Undeliverable', 'InvalidPlatform', 'AccessDenied'];
-/** Counted in CompletedCount (per the SSM API reference). Invalid Platform and Access Denied are deliberately not: undocumented. */
-const COMPLETED: readonly InvocationState[] = [
-  'Success',
-  'Failed',
-  'ExecutionTimedOut',
-  'DeliveryTimedOut',
-  'Cancelled',
-  'Terminated',
-  'Undeliverable',
-];
-
 /** Timing knobs shared by all commands of one fake. */
 export interface SimulationTiming {
   readonly targetResolutionMs: number;
@@ -60,20 +45,22 @@ export interface SimulationTiming {
   readonly cancelDurationMs: number;
 }
 
-/** The status view `ListCommands` returns. */
-export interface CommandStatusView {
-  readonly Status: string;
-  readonly StatusDetails: string;
-  readonly TargetCount: number;
-  readonly CompletedCount: number;
-  readonly ErrorCount: number;
-  readonly DeliveryTimedOutCount: number;
-}
-
-/** A command in flight or finished. */
+/**
+ * A command in flight or finished. Each simulated event costs what it changes, not the fleet size: per-state
+ * counts are kept as states change, the next timed event comes from a heap, and dispatch walks a queue of the
+ * hosts still pending (plus the few parked because their agent was offline).
+ */
 export class FakeCommand {
   readonly invocations: FakeInvocation[] = [];
   resolved = false;
+  private readonly tally: StateTally = emptyTally();
+  /** In-flight invocations by the time their Delayed / run / Cancelling phase ends (stale entries are skipped). */
+  private readonly timers = new TimedQueue<FakeInvocation>();
+  private readonly index = new Map<FakeInvocation, number>();
+  /** Pending invocations not yet looked at by dispatch, in target order, from `queueHead`. */
+  private queueHead = 0;
+  /** Pending invocations dispatch skipped because their agent was offline, in target order. */
+  private parked: FakeInvocation[] = [];
   private stopped = false;
   private lastStep = -Infinity;
   private cancelled = false;
@@ -110,53 +97,30 @@ export class FakeCommand {
       if (instanceIds && !instanceIds.includes(inv.host.instanceId)) continue;
       if (inv.state === 'Pending') this.finish(inv, 'Cancelled', now);
       else if (inv.state === 'InProgress' || inv.state === 'Delayed') {
-        inv.state = 'Cancelling';
-        inv.until = now + this.timing.cancelDurationMs;
+        this.setState(inv, 'Cancelling');
+        this.schedule(inv, now + this.timing.cancelDurationMs);
       }
     }
   }
 
   terminal(): boolean {
-    return this.resolved && this.invocations.every((i) => !IN_FLIGHT.includes(i.state) && i.state !== 'Pending');
+    return isTerminal(this.tally, this.phase());
   }
 
   /** Status, details and counters as `ListCommands` reports them. */
   view(): CommandStatusView {
-    const count = (...states: InvocationState[]) => this.invocations.filter((i) => states.includes(i.state)).length;
-    const counters = {
-      TargetCount: this.invocations.length,
-      CompletedCount: count(...COMPLETED),
-      ErrorCount: count('Failed', 'ExecutionTimedOut'),
-      DeliveryTimedOutCount: count('DeliveryTimedOut'),
-    };
-    return { ...this.status(), ...counters };
+    return commandView(this.tally, this.phase());
   }
 
-  private status(): { Status: string; StatusDetails: string } {
-    const all = (states: readonly InvocationState[]) => this.invocations.every((i) => states.includes(i.state));
-    const any = (...states: InvocationState[]) => this.invocations.some((i) => states.includes(i.state));
-    if (this.cancelled) {
-      return any('Cancelling') ? pair('Cancelling') : pair('Cancelled');
-    }
-    if (!this.resolved) return pair('Pending');
-    if (this.invocations.length === 0) return { Status: 'Failed', StatusDetails: 'No Instances In Tag' };
-    if (!this.terminal()) return any('InProgress', 'Delayed') ? pair('InProgress', 'In Progress') : pair('Pending');
-    if (all(UNREACHED)) return pair('Failed', sameDetail(this.invocations) ?? 'Failed');
-    if (any('Failed', 'ExecutionTimedOut', 'Terminated')) return pair('Failed');
-    if (all(['DeliveryTimedOut'])) return pair('TimedOut', 'Delivery Timed Out');
-    // [unverified] Modelled adversarially: the status stays Success and only the details say Incomplete.
-    if (any('DeliveryTimedOut')) return pair('Success', 'Incomplete');
-    if (any('Cancelled')) return pair('Cancelled');
-    return pair('Success');
+  private phase(): CommandPhase {
+    return { resolved: this.resolved, cancelled: this.cancelled, stopped: this.stopped };
   }
 
   private nextEventAt(): number | undefined {
     if (!this.resolved) return this.resolveAt;
     if (this.terminal()) return undefined;
-    let next = Infinity;
-    for (const inv of this.invocations)
-      if (inv.until !== undefined && IN_FLIGHT.includes(inv.state)) next = Math.min(next, inv.until);
-    const pending = this.invocations.some((i) => i.state === 'Pending');
+    let next = this.nextTimerAt() ?? Infinity;
+    const pending = this.tally.Pending > 0;
     if (pending) next = Math.min(next, this.deliveryDeadline);
     const rampAt = this.nextRampAt();
     if (pending && rampAt !== undefined) next = Math.min(next, rampAt);
@@ -166,59 +130,115 @@ export class FakeCommand {
   private async step(t: number): Promise<void> {
     if (!this.resolved) this.resolve(t);
     this.lastStep = Math.max(this.lastStep, t);
-    for (const inv of this.invocations) {
-      if (inv.until === undefined || inv.until > t) continue;
-      if (inv.state === 'Cancelling') this.finish(inv, 'Cancelled', inv.until);
-      else if (inv.state === 'Delayed') await this.start(inv, inv.until);
-      else if (inv.state === 'InProgress' && inv.ending) this.finish(inv, inv.ending, inv.until);
+    for (const inv of this.dueBy(t)) {
+      const until = inv.until ?? t;
+      if (inv.state === 'Cancelling') this.finish(inv, 'Cancelled', until);
+      else if (inv.state === 'Delayed') await this.start(inv, until);
+      else if (inv.state === 'InProgress' && inv.ending) this.finish(inv, inv.ending, until);
     }
     if (!this.stopped && this.errors() > this.limit(this.input.MaxErrors ?? '0', 'floor')) {
       this.stopped = true;
-      for (const inv of this.invocations) if (inv.state === 'Pending') this.finish(inv, 'Terminated', t);
+      for (const inv of this.takePending()) this.finish(inv, 'Terminated', t);
     }
     if (t >= this.deliveryDeadline) {
-      for (const inv of this.invocations) if (inv.state === 'Pending') this.finish(inv, 'DeliveryTimedOut', t);
+      for (const inv of this.takePending()) this.finish(inv, 'DeliveryTimedOut', t);
     }
     await this.dispatch(t);
+  }
+
+  /** The in-flight invocations whose current phase ends by `t`, in target order. */
+  private dueBy(t: number): FakeInvocation[] {
+    const due: FakeInvocation[] = [];
+    for (let at = this.nextTimerAt(); at !== undefined && at <= t; at = this.nextTimerAt()) {
+      due.push(this.timers.pop()!.value);
+    }
+    return due.sort((a, b) => this.index.get(a)! - this.index.get(b)!);
+  }
+
+  /** When the earliest live timer fires (entries left behind by a cancel or a restart are dropped). */
+  private nextTimerAt(): number | undefined {
+    for (let top = this.timers.peek(); top !== undefined; top = this.timers.peek()) {
+      const inv = top.value;
+      if (inv.until === top.at && IN_FLIGHT.includes(inv.state)) return top.at;
+      this.timers.pop();
+    }
+    return undefined;
+  }
+
+  private schedule(inv: FakeInvocation, until: number): void {
+    inv.until = until;
+    this.timers.push(until, this.index.get(inv)!, inv);
+  }
+
+  /** Every invocation still Pending, removed from the dispatch queue (they are about to be finished). */
+  private takePending(): FakeInvocation[] {
+    const pending = [...this.parked, ...this.invocations.slice(this.queueHead)].filter((i) => i.state === 'Pending');
+    this.parked = [];
+    this.queueHead = this.invocations.length;
+    return pending;
+  }
+
+  private setState(inv: FakeInvocation, state: InvocationState): void {
+    this.tally[inv.state] -= 1;
+    this.tally[state] += 1;
+    (inv as { state: InvocationState }).state = state;
   }
 
   private resolve(t: number): void {
     this.resolved = true;
     this.resolvedAt = t;
-    const explicit = this.input.InstanceIds?.length ? this.input.InstanceIds : undefined;
-    const ids = explicit ?? this.input.Targets?.find((x) => x.Key === 'InstanceIds')?.Values;
-    const tags = (this.input.Targets ?? [])
-      .filter((x) => x.Key?.startsWith('tag:'))
-      .map((x) => ({ key: (x.Key ?? '').slice(4), values: x.Values ?? [] }));
-    const known = new Map([...this.hosts()].map((h) => [h.instanceId, h]));
-    const hosts = ids
-      ? ids.map((id) => known.get(id) ?? ghost(id))
-      : [...known.values()].filter((h) => matchesTags(h, tags));
-    for (const host of hosts) this.invocations.push({ host, state: 'Pending', output: '', exitCode: -1 });
+    const hosts = targetedHosts(this.input, this.hosts());
+    for (const host of hosts) {
+      const inv: FakeInvocation = { host, state: 'Pending', output: '', exitCode: -1 };
+      this.index.set(inv, this.invocations.length);
+      this.invocations.push(inv);
+      this.tally.Pending += 1;
+    }
   }
 
   private async dispatch(t: number): Promise<void> {
     if (this.stopped || this.cancelled || t >= this.deliveryDeadline) return;
     const slots = this.slots(t);
-    let busy = this.invocations.filter((i) => IN_FLIGHT.includes(i.state)).length;
-    for (const inv of this.invocations) {
-      if (busy >= slots) break;
-      if (inv.state !== 'Pending' || !inv.host.online) continue;
-      const behaviour = inv.host.behaviour;
-      const platforms = this.document.platformTypes ?? ['Linux', 'Windows'];
-      if (behaviour.kind === 'undeliverable') this.finish(inv, 'Undeliverable', t);
-      else if (behaviour.kind === 'invalid-platform' || !platforms.includes(inv.host.platform)) {
-        this.finish(inv, 'InvalidPlatform', t);
-      } else if (behaviour.kind === 'access-denied') this.finish(inv, 'AccessDenied', t);
-      else if (behaviour.kind === 'delayed') {
-        inv.state = 'Delayed';
-        inv.until = t + behaviour.delayedMs;
-        busy += 1;
-      } else {
-        await this.start(inv, t);
-        busy += 1;
+    let busy = IN_FLIGHT.reduce((n, state) => n + this.tally[state], 0);
+    if (busy >= slots) return;
+    // Hosts parked earlier come first: they are earlier in target order than anything left in the queue.
+    const parked = this.parked;
+    this.parked = [];
+    for (let i = 0; i < parked.length; i += 1) {
+      const inv = parked[i]!;
+      if (busy >= slots) {
+        this.parked.push(...parked.slice(i));
+        return;
       }
+      busy += await this.offer(inv, t);
     }
+    while (busy < slots && this.queueHead < this.invocations.length) {
+      busy += await this.offer(this.invocations[this.queueHead++]!, t);
+    }
+  }
+
+  /** Hands one pending invocation to its host; returns how many slots it now holds (0 or 1). */
+  private async offer(inv: FakeInvocation, t: number): Promise<number> {
+    if (inv.state !== 'Pending') return 0;
+    if (!inv.host.online) {
+      this.parked.push(inv);
+      return 0;
+    }
+    const behaviour = inv.host.behaviour;
+    const platforms = this.document.platformTypes ?? ['Linux', 'Windows'];
+    if (behaviour.kind === 'undeliverable') this.finish(inv, 'Undeliverable', t);
+    else if (behaviour.kind === 'invalid-platform' || !platforms.includes(inv.host.platform)) {
+      this.finish(inv, 'InvalidPlatform', t);
+    } else if (behaviour.kind === 'access-denied') this.finish(inv, 'AccessDenied', t);
+    else if (behaviour.kind === 'delayed') {
+      this.setState(inv, 'Delayed');
+      this.schedule(inv, t + behaviour.delayedMs);
+      return 1;
+    } else {
+      await this.start(inv, t);
+      return 1;
+    }
+    return 0;
   }
 
   /** The command reaches the host: scripted outcomes win, otherwise the host hook decides. */
@@ -226,13 +246,14 @@ export class FakeCommand {
     const behaviour = inv.host.behaviour;
     const duration = inv.host.durationMs ?? this.timing.defaultDurationMs;
     const limit = (this.document.executionTimeoutSeconds ?? 600) * 1000;
-    inv.state = 'InProgress';
+    this.setState(inv, 'InProgress');
     inv.startedAt = t;
     if (behaviour.kind === 'execution-timeout' || duration > limit) {
-      Object.assign(inv, { ending: 'ExecutionTimedOut', until: t + limit, output: '', exitCode: -1 });
+      Object.assign(inv, { ending: 'ExecutionTimedOut', output: '', exitCode: -1 });
+      this.schedule(inv, t + limit);
       return;
     }
-    inv.until = t + duration;
+    this.schedule(inv, t + duration);
     if (behaviour.kind === 'fail') {
       Object.assign(inv, { ending: 'Failed', output: behaviour.output ?? '', exitCode: behaviour.exitCode ?? 1 });
       return;
@@ -251,14 +272,14 @@ export class FakeCommand {
   }
 
   private finish(inv: FakeInvocation, state: InvocationState, t: number): void {
-    inv.state = state;
+    this.setState(inv, state);
     inv.endedAt = t;
     inv.until = undefined;
     if (state !== 'Success' && state !== 'Failed') inv.exitCode = -1;
   }
 
   private errors(): number {
-    return this.invocations.filter((i) => i.state === 'Failed' || i.state === 'ExecutionTimedOut').length;
+    return this.tally.Failed + this.tally.ExecutionTimedOut;
   }
 
   private slots(t: number): number {
@@ -284,24 +305,4 @@ export class FakeCommand {
     if (!text.endsWith('%')) return Number(text);
     return Math[round]((Number(text.slice(0, -1)) / 100) * this.invocations.length);
   }
-}
-
-function pair(status: string, details: string = status): { Status: string; StatusDetails: string } {
-  return { Status: status, StatusDetails: details };
-}
-
-const DETAIL: Partial<Record<InvocationState, string>> = {
-  Undeliverable: 'Undeliverable',
-  InvalidPlatform: 'Invalid Platform',
-  AccessDenied: 'Access Denied',
-};
-
-function sameDetail(invocations: readonly FakeInvocation[]): string | undefined {
-  const states = new Set(invocations.map((i) => i.state));
-  return states.size === 1 ? DETAIL[[...states][0] as InvocationState] : undefined;
-}
-
-/** A node id SSM does not know: the command cannot be delivered to it. */
-function ghost(instanceId: string): FakeHost {
-  return { instanceId, platform: 'Linux', tags: {}, online: true, behaviour: { kind: 'undeliverable' } };
 }

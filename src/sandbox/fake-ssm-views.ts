@@ -1,17 +1,64 @@
 /**
- * How the fake SSM renders and filters what it returns: invocation rows with SSM's Status / StatusDetails pairs,
- * the detailed Status filter values, and SSM-style pagination (at most 50 per page, opaque NextToken).
+ * How the fake SSM renders and filters what it returns: commands as ListCommands shows them and its filters,
+ * invocation rows with SSM's Status / StatusDetails pairs, the detailed Status filter values, and SSM-style
+ * pagination (at most 50 per page, opaque NextToken).
  */
 import {
   InvalidFilterKey,
   InvalidFilterValue,
   InvalidNextToken,
+  type Command,
   type CommandFilter,
   type CommandInvocation,
 } from '@aws-sdk/client-ssm';
 import type { FakeHost } from './fake-fleet-hosts';
 import type { FakeCommand, FakeInvocation } from './fake-ssm-command';
 import { sdkError, validationError } from './fake-ssm-validation';
+
+const LIST_COMMANDS_STATUS = new Set(['Pending', 'InProgress', 'Success', 'Cancelled', 'Failed', 'TimedOut']);
+
+/** Whether a command matches one ListCommands filter. */
+export function commandMatches(command: FakeCommand, filter: CommandFilter): boolean {
+  const value = filter.value ?? '';
+  switch (filter.key) {
+    case 'DocumentName':
+      return command.input.DocumentName === value;
+    case 'InvokedAfter':
+      return command.requestedAt >= parseTime(value);
+    case 'InvokedBefore':
+      return command.requestedAt <= parseTime(value);
+    case 'Status': {
+      const view = command.view();
+      if (LIST_COMMANDS_STATUS.has(value)) return view.Status === value;
+      return view.StatusDetails.replace(/\s+/g, '') === value;
+    }
+    case 'ExecutionStage':
+      return value === (command.terminal() ? 'Complete' : 'Executing');
+    default:
+      throw sdkError(InvalidFilterKey, `Invalid filter key ${filter.key ?? ''}`);
+  }
+}
+
+/** A command as ListCommands and SendCommand return it. */
+export function describeCommand(command: FakeCommand): Command {
+  const input = command.input;
+  return {
+    CommandId: command.id,
+    DocumentName: input.DocumentName,
+    DocumentVersion: input.DocumentVersion ?? '$DEFAULT',
+    Comment: input.Comment,
+    Parameters: structuredClone(input.Parameters ?? {}),
+    InstanceIds: [...(input.InstanceIds ?? [])],
+    Targets: structuredClone(input.Targets ?? []),
+    RequestedDateTime: new Date(command.requestedAt),
+    ExpiresAfter: new Date(command.requestedAt + (input.TimeoutSeconds ?? 3600) * 1000),
+    MaxConcurrency: input.MaxConcurrency ?? '50',
+    MaxErrors: input.MaxErrors ?? '0',
+    TimeoutSeconds: input.TimeoutSeconds ?? 3600,
+    CloudWatchOutputConfig: structuredClone(input.CloudWatchOutputConfig ?? { CloudWatchOutputEnabled: false }),
+    ...command.view(),
+  } as Command;
+}
 
 /** SSM's largest page for ListCommands and ListCommandInvocations. */
 export const PAGE_MAX = 50;

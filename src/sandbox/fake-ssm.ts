@@ -6,12 +6,9 @@
  */
 import {
   InvalidCommandId,
-  InvalidFilterKey,
   InvocationDoesNotExist,
   type CancelCommandCommandInput,
   type CancelCommandCommandOutput,
-  type Command,
-  type CommandFilter,
   type GetCommandInvocationCommandInput,
   type GetCommandInvocationCommandOutput,
   type ListCommandInvocationsCommandInput,
@@ -31,7 +28,16 @@ import {
   validationError,
   type FakeDocument,
 } from './fake-ssm-validation';
-import { invocationFilter, invocationRow, page, pageSize, parseTime, pluginName, stateMatches } from './fake-ssm-views';
+import {
+  commandMatches,
+  describeCommand,
+  invocationFilter,
+  invocationRow,
+  page,
+  pageSize,
+  pluginName,
+  stateMatches,
+} from './fake-ssm-views';
 import type { Output } from './sdk-output';
 
 /** The operations the fake implements. */
@@ -54,8 +60,6 @@ export interface FakeSsmOptions extends Partial<SimulationTiming> {
   /** Runs the document on a host the command reaches (default: every host succeeds). */
   readonly runOnHost?: HostRunner;
 }
-
-const LIST_COMMANDS_STATUS = new Set(['Pending', 'InProgress', 'Success', 'Cancelled', 'Failed', 'TimedOut']);
 
 /** The fake SSM service. Operations are serialised, as a single-threaded service would appear. */
 export class FakeSsm {
@@ -158,21 +162,21 @@ export class FakeSsm {
       );
       this.commands.push(command);
       await command.advanceTo(now);
-      return { Command: this.describe(command) };
+      return { Command: describeCommand(command) };
     });
   }
 
   listCommands(input: ListCommandsCommandInput): Promise<Output<ListCommandsCommandOutput>> {
     return this.op('ListCommands', input, async () => {
       const max = pageSize(input.MaxResults);
-      if (input.CommandId !== undefined) return { Commands: [this.describe(this.command(input.CommandId))] };
+      if (input.CommandId !== undefined) return { Commands: [describeCommand(this.command(input.CommandId))] };
       const filters = input.Filters ?? [];
       if (filters.length > 5) throw validationError('Filters: at most 5.');
       const matching = this.commands
-        .filter((c) => filters.every((f) => this.commandMatches(c, f)))
+        .filter((c) => filters.every((f) => commandMatches(c, f)))
         .filter((c) => !input.InstanceId || c.invocations.some((i) => i.host.instanceId === input.InstanceId))
         .reverse();
-      return page(matching, input.NextToken, max, 'ListCommands', (c) => this.describe(c), 'Commands');
+      return page(matching, input.NextToken, max, 'ListCommands', describeCommand, 'Commands');
     });
   }
 
@@ -247,47 +251,6 @@ export class FakeSsm {
     const command = this.commands.find((c) => c.id === id);
     if (!command) throw sdkError(InvalidCommandId, `Invalid command id ${id}`);
     return command;
-  }
-
-  private commandMatches(command: FakeCommand, filter: CommandFilter): boolean {
-    const value = filter.value ?? '';
-    switch (filter.key) {
-      case 'DocumentName':
-        return command.input.DocumentName === value;
-      case 'InvokedAfter':
-        return command.requestedAt >= parseTime(value);
-      case 'InvokedBefore':
-        return command.requestedAt <= parseTime(value);
-      case 'Status': {
-        const view = command.view();
-        if (LIST_COMMANDS_STATUS.has(value)) return view.Status === value;
-        return view.StatusDetails.replace(/\s+/g, '') === value;
-      }
-      case 'ExecutionStage':
-        return value === (command.terminal() ? 'Complete' : 'Executing');
-      default:
-        throw sdkError(InvalidFilterKey, `Invalid filter key ${filter.key ?? ''}`);
-    }
-  }
-
-  private describe(command: FakeCommand): Command {
-    const input = command.input;
-    return {
-      CommandId: command.id,
-      DocumentName: input.DocumentName,
-      DocumentVersion: input.DocumentVersion ?? '$DEFAULT',
-      Comment: input.Comment,
-      Parameters: clone(input.Parameters ?? {}),
-      InstanceIds: [...(input.InstanceIds ?? [])],
-      Targets: clone(input.Targets ?? []),
-      RequestedDateTime: new Date(command.requestedAt),
-      ExpiresAfter: new Date(command.requestedAt + (input.TimeoutSeconds ?? 3600) * 1000),
-      MaxConcurrency: input.MaxConcurrency ?? '50',
-      MaxErrors: input.MaxErrors ?? '0',
-      TimeoutSeconds: input.TimeoutSeconds ?? 3600,
-      CloudWatchOutputConfig: clone(input.CloudWatchOutputConfig ?? { CloudWatchOutputEnabled: false }),
-      ...command.view(),
-    } as Command;
   }
 }
 

@@ -41,16 +41,18 @@ function route(
   routes: Route[],
 ): AnyStub {
   const stub = mockClient(client as never) as unknown as AnyStub;
-  stub.callsFake((input: unknown) => {
-    throw new Error(
-      `the ${service} sandbox does not serve this operation (input keys: ${Object.keys(input as object)})`,
-    );
+  const served = new Map(routes.map(([command, operation, handler]) => [command as unknown, { operation, handler }]));
+  // One fake on `send` that dispatches on the command class: a sinon `withArgs` per operation would be matched
+  // against every call and costs noticeably to set up. Tests may still layer `.on(Command)` behaviours on top.
+  stub.send.callsFake((command: { constructor: unknown; input: unknown }) => {
+    const target = served.get(command.constructor);
+    if (target === undefined) {
+      throw new Error(
+        `the ${service} sandbox does not serve this operation (input keys: ${Object.keys(command.input as object)})`,
+      );
+    }
+    return recorder.serve(service, target.operation, command.input, () => target.handler(command.input as never));
   });
-  for (const [command, operation, handler] of routes) {
-    stub
-      .on(command as never)
-      .callsFake((input: unknown) => recorder.serve(service, operation, input, () => handler(input as never)));
-  }
   return stub;
 }
 

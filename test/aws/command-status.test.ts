@@ -25,6 +25,7 @@ function hits(state: string, hostIds: string[], total = hostIds.length, truncate
 }
 
 const UNCOUNTED = ['Undeliverable', 'InvalidPlatform', 'AccessDenied', 'Terminated', 'Cancelled'];
+const ALL_BAD = ['Failed', 'ExecutionTimedOut', 'DeliveryTimedOut', ...UNCOUNTED];
 
 describe('decidePoll', () => {
   it('waits while tag targets are being resolved (Pending, TargetCount 0)', () => {
@@ -62,27 +63,38 @@ describe('decidePoll', () => {
     expect(decidePoll(snapshot({ status: 'Cancelled', targetCount: 0, completedCount: 0 })).kind).toBe('settled');
   });
 
-  it('inspects only the uncounted bad states of a clean Success', () => {
-    expect(decidePoll(snapshot())).toEqual({ kind: 'settled', inspect: UNCOUNTED });
+  it('inspects nothing after a clean Success (details Success, all counts agree)', () => {
+    expect(decidePoll(snapshot())).toEqual({ kind: 'settled', inspect: [] });
   });
 });
 
 describe('statesToInspect', () => {
-  it('adds Failed and ExecutionTimedOut when ErrorCount is non-zero', () => {
-    expect(statesToInspect(snapshot({ errorCount: 1 }))).toEqual(['Failed', 'ExecutionTimedOut', ...UNCOUNTED]);
+  it('inspects every bad state when ErrorCount is non-zero', () => {
+    expect(statesToInspect(snapshot({ errorCount: 1 }))).toEqual(ALL_BAD);
   });
 
-  it('adds DeliveryTimedOut when DeliveryTimedOutCount is non-zero', () => {
-    expect(statesToInspect(snapshot({ deliveryTimedOutCount: 2 }))).toEqual(['DeliveryTimedOut', ...UNCOUNTED]);
+  it('inspects every bad state when DeliveryTimedOutCount is non-zero', () => {
+    expect(statesToInspect(snapshot({ deliveryTimedOutCount: 2 }))).toEqual(ALL_BAD);
+  });
+
+  it('inspects every bad state when the details say Incomplete although the status says Success', () => {
+    expect(statesToInspect(snapshot({ statusDetails: 'Incomplete' }))).toEqual(ALL_BAD);
+  });
+
+  it('inspects every bad state when SSM returned no details', () => {
+    expect(statesToInspect(snapshot({ statusDetails: '' }))).toEqual(ALL_BAD);
+  });
+
+  it('inspects every bad state when fewer hosts completed than were targeted', () => {
+    expect(statesToInspect(snapshot({ completedCount: 2 }))).toEqual(ALL_BAD);
   });
 
   it('inspects every bad state when the command did not end Success', () => {
-    expect(statesToInspect(snapshot({ status: 'Failed' }))).toEqual([
-      'Failed',
-      'ExecutionTimedOut',
-      'DeliveryTimedOut',
-      ...UNCOUNTED,
-    ]);
+    expect(statesToInspect(snapshot({ status: 'Failed' }))).toEqual(ALL_BAD);
+  });
+
+  it('inspects nothing when the command ran successfully on all invocations', () => {
+    expect(statesToInspect(snapshot())).toEqual([]);
   });
 });
 
@@ -120,6 +132,17 @@ describe('judge', () => {
   it('fails on DeliveryTimedOutCount with a Success status and Incomplete details', () => {
     const verdict = judge(snapshot({ statusDetails: 'Incomplete', deliveryTimedOutCount: 2 }), []);
     expect(verdict).toEqual({ kind: 'failed', reasons: ['2 hosts not reached before the delivery timeout'] });
+  });
+
+  it('fails an Incomplete command even when no host was found in a bad state', () => {
+    const verdict = judge(
+      snapshot({ statusDetails: 'Incomplete' }),
+      ALL_BAD.map((s) => hits(s, [])),
+    );
+    expect(verdict).toEqual({
+      kind: 'failed',
+      reasons: ['command status Success (Incomplete) although no host was found in a bad state'],
+    });
   });
 
   it('does not repeat a counter that the listing already explained', () => {

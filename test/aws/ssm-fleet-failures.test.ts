@@ -96,10 +96,22 @@ describe('SsmFleet.deliver when hosts do not confirm', () => {
 
     // Assess
     const listed = await h.fake.listCommands({ CommandId: error.commandId });
-    expect(listed.Commands?.[0]?.Status).toBe('Success');
+    expect(listed.Commands?.[0]).toMatchObject({ Status: 'Success', StatusDetails: 'Incomplete' });
     expect(error.message).toContain(
       `1 host Undeliverable (the node is gone or its agent is not responding): ${hosts[1]!.instanceId}`,
     );
+    // Not a clean Success, so every bad state is listed once (one page each here).
+    const states = h.mock.commandCalls(ListCommandInvocationsCommand).map((c) => c.args[0].input.Filters?.[0]?.value);
+    expect(states).toEqual([
+      'Failed',
+      'ExecutionTimedOut',
+      'DeliveryTimedOut',
+      'Undeliverable',
+      'InvalidPlatform',
+      'AccessDenied',
+      'Terminated',
+      'Cancelled',
+    ]);
   });
 
   it('fails on a host whose platform the document does not support', async () => {

@@ -59,8 +59,8 @@ describe('smtpTrustedCaPem (construct prop)', () => {
   });
 
   it("fails synth when the CA would push the function's variables over Lambda's 4 KB", () => {
-    // Prepare: three certificates and the rest of the environment exceed 4 KB.
-    const bundle = [1, 2, 3].map((i) => createTlsAuthority(`CA ${i}`).caCertPem).join('');
+    // Prepare: CA certificates until the bundle alone is over 4096 bytes.
+    const bundle = caBundleOver(4096);
 
     // Act
     const error = refusal(() =>
@@ -111,3 +111,10 @@ describe('smtpTrustedCaPem / smtpTrustedCaFile (context keys)', () => {
     );
   });
 });
+
+/** Distinct CA certificates concatenated until the PEM text is longer than `bytes`. */
+function caBundleOver(bytes: number): string {
+  let bundle = '';
+  for (let i = 1; bundle.length <= bytes; i++) bundle += createTlsAuthority(`CA ${i}`).caCertPem;
+  return bundle;
+}

@@ -47,8 +47,8 @@ describe('loadConfig SMTP_TRUSTED_CA_PEM', () => {
   });
 
   it('refuses variables over Lambda’s 4 KB, naming the CA variable and the size', () => {
-    // Prepare: four CA certificates are well over 4096 bytes.
-    const bundle = [1, 2, 3, 4].map((i) => createTlsAuthority(`CA ${i}`).caCertPem).join('');
+    // Prepare: CA certificates until the bundle alone is over 4096 bytes.
+    const bundle = caBundleOver(4096);
 
     // Act
     const error = refusal({ ...ENV, SMTP_TRUSTED_CA_PEM: bundle });
@@ -68,3 +68,10 @@ describe('loadConfig SMTP_TRUSTED_CA_PEM', () => {
     expect(refusal({ ...ENV, SMTP_PORT: 'x' }).setting).toBe('SMTP_PORT');
   });
 });
+
+/** Distinct CA certificates concatenated until the PEM text is longer than `bytes`. */
+function caBundleOver(bytes: number): string {
+  let bundle = '';
+  for (let i = 1; bundle.length <= bytes; i++) bundle += createTlsAuthority(`CA ${i}`).caCertPem;
+  return bundle;
+}

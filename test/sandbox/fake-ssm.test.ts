@@ -131,7 +131,7 @@ describe('FakeSsm', () => {
     ]);
   });
 
-  it('keeps the command Success while some hosts are Undeliverable, Invalid Platform or Access Denied', async () => {
+  it('reports Incomplete details while some hosts are Undeliverable, Invalid Platform or Access Denied', async () => {
     // Prepare
     const f = setup(4);
     f.hosts[0]!.behaviour = { kind: 'undeliverable' };
@@ -141,10 +141,11 @@ describe('FakeSsm', () => {
     // Act
     const id = await sendAndRun(f);
 
-    // Assess: Invalid Platform and Access Denied are modelled as not counted in CompletedCount.
+    // Assess: they do not count against MaxErrors but make the command Incomplete (the Status is modelled as
+    // Success, adversarially); Invalid Platform and Access Denied are modelled as not counted in CompletedCount.
     expect(await f.status(id)).toEqual({
       status: 'Success',
-      details: 'Success',
+      details: 'Incomplete',
       target: 4,
       completed: 2,
       errors: 0,
@@ -157,6 +158,24 @@ describe('FakeSsm', () => {
     f.hosts.forEach((h) => (h.behaviour = { kind: 'undeliverable' }));
     const id = await sendAndRun(f);
     expect(await f.status(id)).toMatchObject({ status: 'Failed', details: 'Undeliverable', completed: 2 });
+  });
+
+  it('reports Incomplete, not Failed, when fewer hosts failed than MaxErrors allows', async () => {
+    // Prepare
+    const f = setup(4);
+    f.hosts[1]!.behaviour = { kind: 'fail' };
+
+    // Act
+    const id = await sendAndRun(f, send({ MaxErrors: '1' }));
+
+    // Assess
+    expect(await f.status(id)).toMatchObject({ status: 'Success', details: 'Incomplete', errors: 1, completed: 4 });
+  });
+
+  it('reports Success details only when every invocation succeeded', async () => {
+    const f = setup(3);
+    const id = await sendAndRun(f);
+    expect(await f.status(id)).toMatchObject({ status: 'Success', details: 'Success', completed: 3 });
   });
 
   it('terminates the hosts not yet started once more than MaxErrors failed', async () => {

@@ -28,6 +28,17 @@ describe('createTlsAuthority', () => {
     expect(issued.keyPem).toContain('PRIVATE KEY');
   });
 
+  it('uses ECDSA P-256 keys and covers IPv6 addresses', () => {
+    const issued = authority.issueServerCertificate(['::1']);
+    const cert = new X509Certificate(issued.certPem);
+
+    expect(cert.publicKey.asymmetricKeyType).toBe('ec');
+    expect(cert.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(new X509Certificate(authority.caCertPem).publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(cert.checkIP('::1')).toBe('::1');
+    expect(cert.checkIP('127.0.0.1')).toBeUndefined();
+  });
+
   it('creates a different CA each time, whose certificates the other does not vouch for', () => {
     const other = createTlsAuthority();
     const cert = new X509Certificate(other.issueServerCertificate(['127.0.0.1']).certPem);
