@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the rotation Lambda (src/handler.ts) into dist/lambda/index.js with esbuild.
+// Bundles the rotation Lambda (src/handler.ts) into dist/lambda/index.mjs (+ chunks/) with esbuild.
 //
 // Everything is bundled, the AWS SDK included: the function then runs the SDK version this repository tested,
 // not whatever the Lambda runtime happens to ship. Tree-shaking keeps only the clients the handler imports.
@@ -33,11 +33,18 @@ mkdirSync(outdir, { recursive: true });
 
 const result = await build({
   entryPoints: [entry],
-  outfile: resolve(outdir, 'index.js'),
+  outdir,
+  // An ES module with code splitting: what the handler reaches through import() (the SSM push, the SMTP probe,
+  // SNS) goes to chunks loaded on first use, so a cold start parses only what its first step needs. Lambda runs
+  // index.mjs as an ES module; `index.handler` finds it.
+  entryNames: 'index',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
   bundle: true,
   platform: 'node',
   target: 'node22',
-  format: 'cjs',
+  format: 'esm',
   // Prefer the ES module builds of the SDK and Powertools: they tree-shake far better than their CJS builds.
   mainFields: ['module', 'main'],
   minify: true,
@@ -49,12 +56,16 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   // Inside Lambda the credentials are always in environment variables: leave out the rest of the default chain.
-  alias: { '@aws-sdk/credential-provider-node': resolve(root, 'src/aws/lambda-credentials.ts') },
+  // bowser parses a browser's user agent; the SDK imports it only in a browser (see no-browser-parser.ts).
+  alias: {
+    '@aws-sdk/credential-provider-node': resolve(root, 'src/aws/lambda-credentials.ts'),
+    bowser: resolve(root, 'src/aws/no-browser-parser.ts'),
+  },
 });
 
 const bytes = Object.entries(result.metafile.outputs)
-  .filter(([file]) => file.endsWith('.js'))
+  .filter(([file]) => file.endsWith('.mjs'))
   .reduce((sum, [, output]) => sum + output.bytes, 0);
 console.error(
-  `bundle: ${relative(root, entry)} -> ${relative(root, outdir)}/index.js (${Math.round(bytes / 1024)} KiB)`,
+  `bundle: ${relative(root, entry)} -> ${relative(root, outdir)}/index.mjs and chunks (${Math.round(bytes / 1024)} KiB)`,
 );

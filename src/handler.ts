@@ -4,14 +4,11 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { fleetOnFirstUse, notifierOnFirstUse, probeOnFirstUse } from './adapters/on-first-use';
 import { AccessKeys } from './aws/access-keys';
 import { SecretStore } from './aws/secret-store';
-import { SnsNotifier } from './aws/sns-notifier';
-import { SsmFleet } from './aws/ssm-fleet';
 import { Deadline, systemClock, type Clock } from './core/clock';
 import { loadConfig, type RotationConfig } from './rotation/config';
 import type { Log, RetirementMetrics, RotationDeps } from './rotation/deps';
@@ -19,7 +16,6 @@ import type { Fleet, SmtpProbe } from './rotation/ports';
 import { runRetirementPass, type RetirementReport } from './rotation/retire-pass';
 import { parseInvocation } from './rotation/retirement-state';
 import { runStep } from './rotation/rotator';
-import { createSmtpProbe } from './smtp';
 
 /** The part of the Lambda context the handler uses. */
 export interface LambdaContextLike {
@@ -85,14 +81,11 @@ function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
   const config: RotationConfig = loadConfig(overrides.env ?? process.env);
   if (config.regionWarning) log.warn(config.regionWarning);
   const clock = overrides.clock ?? systemClock;
-  const fleet = overrides.fleet ?? new SsmFleet({ ssm: new SSMClient({}), config: config.fleet, clock, logger: log });
-  const probe =
-    overrides.probe ??
-    createSmtpProbe({
-      clock,
-      ...(config.tlsServername ? { tlsServername: config.tlsServername } : {}),
-      ...(config.trustedCaPem ? { extraCaPem: config.trustedCaPem } : {}),
-    });
+  // Loaded on first use: a cold start for createSecret parses and runs no SSM, SNS or nodemailer code.
+  const adapters = () => import('./adapters/production');
+  const fleet = overrides.fleet ?? fleetOnFirstUse(async () => (await adapters()).ssmFleet(config, clock, log));
+  const probe = overrides.probe ?? probeOnFirstUse(async () => (await adapters()).smtpProbe(config, clock));
+  const topicArn = config.notificationTopicArn;
   const metrics = powertoolsMetrics();
   const record = overrides.recordMetrics ?? metrics.rotation;
   return {
@@ -101,9 +94,7 @@ function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
     keys: new AccessKeys(new IAMClient({})),
     probe,
     fleet,
-    ...(config.notificationTopicArn
-      ? { notifier: new SnsNotifier(new SNSClient({}), config.notificationTopicArn) }
-      : {}),
+    ...(topicArn ? { notifier: notifierOnFirstUse(async () => (await adapters()).snsNotifier(topicArn)) } : {}),
     clock,
     log,
     onCompleted: (audit, durationMs) =>

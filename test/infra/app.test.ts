@@ -42,21 +42,26 @@ describe('ready stack and app', () => {
 
     // Act
     execFileSync(process.execPath, [DEFAULT_BUNDLE.script, '--outdir', outDir], { cwd: ROOT, stdio: 'pipe' });
-    const code = readFileSync(join(outDir, 'index.js'), 'utf8');
+    const files = readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs'));
+    const code = files.map((f) => readFileSync(join(outDir, f), 'utf8')).join('\n');
     const exported = execFileSync(
       process.execPath,
-      ['-e', `process.stdout.write(typeof require(${JSON.stringify(join(outDir, 'index.js'))}).handler)`],
+      [
+        '-e',
+        `import(${JSON.stringify(join(outDir, 'index.mjs'))}).then((m) => process.stdout.write(typeof m.handler))`,
+      ],
       { env: offlineEnv({ AWS_REGION: 'eu-west-1' }), stdio: ['ignore', 'pipe', 'ignore'] },
     ).toString();
 
     // Assess
     expect(exported).toBe('function');
-    const external = [...code.matchAll(/require\("([^"]+)"\)/g)]
+    // Every import and require resolves inside the bundle (its own chunks) or to Node's built-ins.
+    const external = [...code.matchAll(/(?:require\(|from\s*|import\()"([^"]+)"/g)]
       .map((m) => m[1]!)
-      .filter((m) => !m.startsWith('node:'));
+      .filter((m) => !m.startsWith('node:') && !m.startsWith('./'));
     // The CRT signer is an optional native add-on the SDK loads in a try/catch (SigV4a only).
     expect(external.filter((name) => name !== '@aws-sdk/signature-v4-crt')).toEqual([]);
-    expect(readdirSync(outDir).sort()).toEqual(['index.js', 'index.js.LEGAL.txt']);
+    expect(readdirSync(outDir).sort()).toEqual(['chunks', 'index.mjs', 'index.mjs.LEGAL.txt']);
     expect(code.length).toBeLessThan(3 * 1024 * 1024);
   });
 

@@ -1,0 +1,40 @@
+/**
+ * The function's adapters that a step may not need (the SSM push, the SMTP probe, SNS), each loaded and built on
+ * its first call. The handler reaches their module through `import()`, which the bundler (an ES module bundle with
+ * code splitting) turns into a separate chunk: a container started for `createSecret` never parses SSM, SNS or
+ * nodemailer code. A static import of those modules anywhere on the handler's path would undo that.
+ */
+import type { Fleet, Notifier, SmtpProbe } from '../rotation/ports';
+
+/** A fleet that loads and builds the real one on its first push; a failed load is retried on the next push. */
+export function fleetOnFirstUse(make: () => Promise<Fleet>): Fleet {
+  const real = once(make);
+  return { deliver: async (request, deadline) => (await real()).deliver(request, deadline) };
+}
+
+/** A probe that loads and builds the real one on its first login. */
+export function probeOnFirstUse(make: () => Promise<SmtpProbe>): SmtpProbe {
+  const real = once(make);
+  return { authenticate: async (target, deadline) => (await real()).authenticate(target, deadline) };
+}
+
+/** A notifier that loads and builds the real one on its first notification. */
+export function notifierOnFirstUse(make: () => Promise<Notifier>): Notifier {
+  const real = once(make);
+  return {
+    rotationSucceeded: async (audit) => (await real()).rotationSucceeded(audit),
+    retirement: async (notice) => (await real()).retirement?.(notice),
+  };
+}
+
+/** `make` called once; a rejected promise is forgotten so that the next call tries again. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make().catch((error: unknown) => {
+      made = undefined;
+      throw error;
+    });
+    return made;
+  };
+}

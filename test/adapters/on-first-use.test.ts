@@ -1,0 +1,72 @@
+import { fleetOnFirstUse, notifierOnFirstUse, probeOnFirstUse } from '../../src/adapters/on-first-use';
+import { Deadline, systemClock } from '../../src/core/clock';
+import type { Fleet, Notifier, RotationAudit, SmtpProbe } from '../../src/rotation/ports';
+
+const deadline = Deadline.after(systemClock, 60_000, 0);
+const report = { commandId: 'c-1', hostsUpdated: 2, hostIds: [] } as unknown as Awaited<ReturnType<Fleet['deliver']>>;
+
+describe('fleetOnFirstUse', () => {
+  it('builds nothing until the first push, then builds once for every later push', async () => {
+    // Prepare
+    const deliver = jest.fn(async (_request: { versionId: string }) => report);
+    const make = jest.fn(async (): Promise<Fleet> => ({ deliver }));
+    const fleet = fleetOnFirstUse(make);
+
+    // Act
+    const before = make.mock.calls.length;
+    await fleet.deliver({ secretArn: 'arn', versionId: 'v1' }, deadline);
+    await fleet.deliver({ secretArn: 'arn', versionId: 'v2' }, deadline);
+
+    // Assess
+    expect(before).toBe(0);
+    expect(make).toHaveBeenCalledTimes(1);
+    expect(deliver.mock.calls.map(([request]) => request.versionId)).toEqual(['v1', 'v2']);
+  });
+
+  it('reports a failed load to the caller and tries again on the next push', async () => {
+    // Prepare
+    const make = jest
+      .fn<Promise<Fleet>, []>()
+      .mockRejectedValueOnce(new Error('chunk missing'))
+      .mockResolvedValue({ deliver: async () => report });
+    const fleet = fleetOnFirstUse(make);
+
+    // Act / Assess
+    await expect(fleet.deliver({ secretArn: 'arn', versionId: 'v1' }, deadline)).rejects.toThrow('chunk missing');
+    await expect(fleet.deliver({ secretArn: 'arn', versionId: 'v1' }, deadline)).resolves.toBe(report);
+    expect(make).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('probeOnFirstUse', () => {
+  it('passes the target and deadline to the probe it builds on the first login', async () => {
+    // Prepare
+    const authenticate = jest.fn(async () => ({ attempts: 1, elapsedMs: 5 }));
+    const make = jest.fn(async (): Promise<SmtpProbe> => ({ authenticate }) as unknown as SmtpProbe);
+    const target = { host: 'email-smtp.eu-west-1.amazonaws.com', port: 587, region: 'eu-west-1' };
+
+    // Act
+    const result = await probeOnFirstUse(make).authenticate(target as never, deadline);
+
+    // Assess
+    expect(result).toEqual({ attempts: 1, elapsedMs: 5 });
+    expect(authenticate).toHaveBeenCalledWith(target, deadline);
+  });
+});
+
+describe('notifierOnFirstUse', () => {
+  it('builds the notifier once for both kinds of notification, and skips what the notifier lacks', async () => {
+    // Prepare
+    const rotationSucceeded = jest.fn(async () => undefined);
+    const make = jest.fn(async (): Promise<Notifier> => ({ rotationSucceeded }));
+    const notifier = notifierOnFirstUse(make);
+
+    // Act
+    await notifier.rotationSucceeded({ versionId: 'v1' } as RotationAudit);
+    await notifier.retirement?.({} as never);
+
+    // Assess
+    expect(make).toHaveBeenCalledTimes(1);
+    expect(rotationSucceeded).toHaveBeenCalledWith({ versionId: 'v1' });
+  });
+});
