@@ -10,7 +10,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { REGION_PATTERN } from '../core/regions';
-import { UsageError } from './command';
+import { UsageError } from './errors';
 
 /** The clients one command uses. */
 export interface AwsClients {

@@ -4,28 +4,9 @@
  * not recognise (it names no secret: AWS error messages carry ARNs and actions, never values).
  */
 import { SesSmtpRotationError } from '../core/errors';
+import { AwsCallError, type AwsCall } from './errors';
 
-/** What a command was doing when a call failed. */
-export interface AwsCall {
-  /** The IAM action, e.g. `iam:ListAccessKeys`. */
-  readonly action: string;
-  /** The resource in words, e.g. `user ses-smtp-sender` or `secret arn:aws:…`. */
-  readonly resource: string;
-  /** The region the call went to (undefined: the profile's; IAM is global). */
-  readonly region?: string;
-}
-
-/** A failed AWS call: `problem` names the call, resource and region; `fix` what to do. */
-export class AwsCallError extends SesSmtpRotationError {
-  constructor(
-    readonly call: AwsCall,
-    readonly errorName: string,
-    readonly problem: string,
-    readonly fix: string,
-  ) {
-    super(`${problem}: ${fix}`);
-  }
-}
+export type { AwsCall };
 
 /** Runs one call; a failure becomes an {@link AwsCallError} naming the call, resource, region and fix. */
 export async function awsCall<T>(call: AwsCall, send: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Io } from './io';
+import { UsageError } from './errors';
 
 /**
  * Exit codes of every command: 0 ok, 1 a problem found or the operation failed, 2 usage error; and 130 when the
@@ -24,14 +25,6 @@ export interface Command {
    * so `--json` always yields exactly one document with every documented key.
    */
   readonly jsonFields?: readonly string[];
-}
-
-/** Wrong flags or arguments: the command prints the message and its usage, and exits with 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 /** Parses flags strictly, turning node's parse errors into {@link UsageError}s. */

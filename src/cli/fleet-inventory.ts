@@ -10,7 +10,8 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { FleetConfig } from '../rotation/config';
-import { awsCall, AwsCallError, describeAwsError, errorName } from './aws-errors';
+import { awsCall, describeAwsError, errorName } from './aws-errors';
+import { AwsCallError } from './errors';
 
 /** One managed node. */
 export interface ManagedNode {

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SesSmtpRotationError } from '../core/errors';
-import { AwsCallError } from './aws-errors';
-import { EXIT, EXIT_CODES, UsageError, type Command } from './command';
+import { EXIT, EXIT_CODES, type Command } from './command';
 import { deriveCommand } from './commands/derive';
 import { demoCommand } from './commands/demo';
 import { lintDocumentCommand } from './commands/lint-document';
@@ -11,6 +10,7 @@ import { retireCommand } from './commands/retire';
 import { rotateCommand } from './commands/rotate';
 import { statusCommand } from './commands/status';
 import { println, processIo, type Io } from './io';
+import { AwsCallError, UsageError } from './errors';
 
 /** Every sub-command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [

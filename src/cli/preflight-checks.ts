@@ -10,13 +10,14 @@ import { maskKeyId } from '../core/mask';
 import { describeTargets } from '../aws/fleet-targets';
 import type { RotationConfig } from '../rotation/config';
 import { regionOfArn, type AwsClients } from './aws-clients';
-import { AwsCallError, problemOf } from './aws-errors';
+import { problemOf } from './aws-errors';
 import { documentExists, managedNodes, platformSummary } from './fleet-inventory';
 import { plural } from './format';
 import type { CliRuntime } from './runtime';
 import { readLabelled, recordedKeys, refusalOf, type Labelled } from './secret-facts';
 import { readFunctionState, readSecretState, rotationUnfinished, userOf, type SecretState } from './secret-state';
 import { keyProblem, readUserKeys } from './user-keys';
+import { AwsCallError } from './errors';
 
 /** One line of the preflight report. */
 export interface Check {

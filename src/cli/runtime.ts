@@ -6,9 +6,9 @@
 import { lookup } from 'node:dns/promises';
 import { systemClock, type Clock } from '../core/clock';
 import { awsTarget, createAwsClients, type AwsClients, type AwsTarget } from './aws-clients';
-import { UsageError } from './command';
 import type { Io } from './io';
 import { checkSmtpService, type SmtpServiceCheck } from './smtp-reachability';
+import { UsageError } from './errors';
 
 /** Resolves a host name to addresses (dns.promises.lookup in production). */
 export type Resolve = (host: string) => Promise<string[]>;

@@ -9,7 +9,7 @@ import { maskKeyId } from '../core/mask';
 import type { ObservedKey } from '../rotation/reconcile';
 import { unfinishedRotationAdvice } from './advice';
 import { regionOfArn, type AwsClients } from './aws-clients';
-import { AwsCallError, problemOf } from './aws-errors';
+import { problemOf } from './aws-errors';
 import { findStepFailure, type StepFailure } from './function-log';
 import { crossRegionHint } from './preflight-checks';
 import { findPushCommand, viewPush, type PushView } from './push-state';
@@ -24,6 +24,7 @@ import {
   type VersionContent,
 } from './secret-state';
 import { keyProblem, readUserKeys, viewKeys, type KeyView } from './user-keys';
+import { AwsCallError } from './errors';
 
 /** A rotation step runs at most 15 minutes (the Lambda limit): a pending version older than that without a
  * running push is not "in progress" any more. */

@@ -3,6 +3,7 @@
  * document must declare, with the exact `allowedPattern` both sides check. Parameters carry only what a host needs
  * to fetch the secret itself; never the password.
  */
+import { DocumentParameterError } from './errors';
 
 /** Patterns are anchored: SSM matches `allowedPattern` as an unanchored Go regexp. */
 export const DOCUMENT_PARAMETERS = {
@@ -22,20 +23,12 @@ export type DocumentParameterName = keyof typeof DOCUMENT_PARAMETERS;
 /** Prefix of the one machine-readable line a document prints on success or failure. */
 export const RESULT_MARKER = 'ses-smtp-rotation-result';
 
-/** Thrown when a value would not pass the document's own pattern (SSM would reject the command). */
-export class DocumentParameterError extends Error {
-  constructor(readonly parameter: DocumentParameterName) {
-    super(`SSM document parameter ${parameter} does not match ${DOCUMENT_PARAMETERS[parameter].allowedPattern}`);
-    this.name = 'DocumentParameterError';
-  }
-}
-
 /** Builds SendCommand `Parameters` for a version, checked against the contract's patterns. */
 export function documentParameters(secretArn: string, versionId: string): Record<DocumentParameterName, string[]> {
   const values: Record<DocumentParameterName, string> = { SecretArn: secretArn, VersionId: versionId };
   for (const name of Object.keys(values) as DocumentParameterName[]) {
     if (!new RegExp(DOCUMENT_PARAMETERS[name].allowedPattern).test(values[name]))
-      throw new DocumentParameterError(name);
+      throw new DocumentParameterError(name, DOCUMENT_PARAMETERS[name].allowedPattern);
   }
   return { SecretArn: [secretArn], VersionId: [versionId] };
 }

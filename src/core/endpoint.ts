@@ -1,4 +1,4 @@
-import { SesSmtpRotationError } from './errors';
+import { EndpointRegionMismatchError } from './errors';
 
 /** How the connection to the SMTP endpoint is encrypted. */
 export type TlsMode = 'starttls' | 'implicit';
@@ -45,6 +45,3 @@ export function assertHostMatchesRegion(host: string, region: string): void {
     );
   }
 }
-
-/** The endpoint host names a different region than the one the password is derived for. */
-export class EndpointRegionMismatchError extends SesSmtpRotationError {}

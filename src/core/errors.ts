@@ -44,3 +44,16 @@ export class ConfigurationError extends SesSmtpRotationError {
     if (options?.setting !== undefined) this.setting = options.setting;
   }
 }
+
+/** The endpoint host names a different region than the one the password is derived for. */
+export class EndpointRegionMismatchError extends SesSmtpRotationError {}
+
+/** A value that would not pass the SSM document's own pattern for `parameter` (SSM would reject the command). */
+export class DocumentParameterError extends SesSmtpRotationError {
+  constructor(
+    readonly parameter: string,
+    pattern: string,
+  ) {
+    super(`SSM document parameter ${parameter} does not match ${pattern}`);
+  }
+}

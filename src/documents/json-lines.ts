@@ -1,9 +1,8 @@
-import { SesSmtpRotationError } from '../core/errors';
-
 /**
  * A JSON parser that remembers the line of every value, so document problems can point at a line. YAML documents
  * are read into the same tree by yaml-lines.ts.
  */
+import { JsonSyntaxError } from './errors';
 
 /**
  * A parsed JSON (or YAML) value with the 1-based line it starts on. A string may record the file line of each of
@@ -21,16 +20,6 @@ export type JsonNode =
 export interface JsonEntry {
   readonly keyLine: number;
   readonly value: JsonNode;
-}
-
-/** Text that is not (strict) JSON; names the line, never quotes the content. */
-export class JsonSyntaxError extends SesSmtpRotationError {
-  constructor(
-    readonly line: number,
-    what: string,
-  ) {
-    super(`line ${line}: ${what}`);
-  }
 }
 
 /** Parses `text` as JSON, keeping line numbers. Duplicate keys are an error (which one wins is parser-specific). */

@@ -1,8 +1,9 @@
 import { documentModel } from './document-model';
-import { JsonSyntaxError, looksLikeJson, parseJsonWithLines, type JsonNode } from './json-lines';
+import { looksLikeJson, parseJsonWithLines, type JsonNode } from './json-lines';
 import { RULES, type Problem } from './rules';
 import { parse } from './step-rules';
-import { parseYamlWithLines, YamlSyntaxError } from './yaml-lines';
+import { parseYamlWithLines } from './yaml-lines';
+import { JsonSyntaxError, YamlSyntaxError } from './errors';
 
 /**
  * Lints a (customized) SSM Command document, JSON or YAML, against the guarantees the rotation relies on: the

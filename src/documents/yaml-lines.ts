@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
-import { SesSmtpRotationError } from '../core/errors';
+import { YamlSyntaxError } from './errors';
 import type { JsonEntry, JsonNode } from './json-lines';
 
 /**
@@ -7,16 +7,6 @@ import type { JsonEntry, JsonNode } from './json-lines';
  * so every lint rule reads both formats alike and points at lines of the file. Uses the maintained `yaml` package
  * (YAML 1.2 core schema, as SSM documents are written): its LineCounter turns node offsets into lines.
  */
-
-/** Text that is not a valid YAML document; names the line and the kind of problem. */
-export class YamlSyntaxError extends SesSmtpRotationError {
-  constructor(
-    readonly line: number,
-    what: string,
-  ) {
-    super(`line ${line}: ${what}`);
-  }
-}
 
 /**
  * Parses `text` as one YAML document, keeping line numbers. Duplicate keys are an error, as in the JSON reader.

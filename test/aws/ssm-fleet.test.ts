@@ -1,7 +1,7 @@
 import { ListCommandInvocationsCommand, ListCommandsCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
 import { SsmFleet, commandComment } from '../../src/aws/ssm-fleet';
 import { Deadline } from '../../src/core/clock';
-import { DocumentParameterError } from '../../src/core/document-contract';
+import { DocumentParameterError } from '../../src/core/errors';
 import { makeHosts } from '../../src/sandbox/fake-fleet-hosts';
 import {
   PASSWORD,

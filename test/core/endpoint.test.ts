@@ -1,10 +1,5 @@
-import {
-  assertHostMatchesRegion,
-  EndpointRegionMismatchError,
-  regionOfSmtpHost,
-  smtpEndpoint,
-  tlsModeForPort,
-} from '../../src/core/endpoint';
+import { assertHostMatchesRegion, regionOfSmtpHost, smtpEndpoint, tlsModeForPort } from '../../src/core/endpoint';
+import { EndpointRegionMismatchError } from '../../src/core/errors';
 
 describe('smtpEndpoint', () => {
   it('builds the standard and FIPS hosts of a region', () => {

@@ -1,5 +1,9 @@
-import { EndpointRegionMismatchError } from '../../src/core/endpoint';
-import { LegacyPasswordError, SecretShapeError, TemporaryCredentialError } from '../../src/core/errors';
+import {
+  EndpointRegionMismatchError,
+  LegacyPasswordError,
+  SecretShapeError,
+  TemporaryCredentialError,
+} from '../../src/core/errors';
 import { parseSecretValue, serializeCredential, tryParseSecretValue, type SmtpCredential } from '../../src/core/secret';
 import { SIGV2_VECTORS, SIGV4_VECTORS } from '../fixtures/smtp-password-vectors';
 

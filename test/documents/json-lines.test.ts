@@ -1,4 +1,5 @@
-import { JsonSyntaxError, looksLikeJson, member, parseJsonWithLines } from '../../src/documents/json-lines';
+import { looksLikeJson, member, parseJsonWithLines } from '../../src/documents/json-lines';
+import { JsonSyntaxError } from '../../src/documents/errors';
 
 describe('parseJsonWithLines', () => {
   it('records the line of every key and value', () => {

@@ -1,7 +1,8 @@
 import { member } from '../../src/documents/json-lines';
 import { lintDocumentText } from '../../src/documents/lint';
-import { parseYamlWithLines, YamlSyntaxError } from '../../src/documents/yaml-lines';
+import { parseYamlWithLines } from '../../src/documents/yaml-lines';
 import { lineWhere, shippedAsYamlBlocks, shippedAsYamlList } from './yaml-translation';
+import { YamlSyntaxError } from '../../src/documents/errors';
 
 describe('parseYamlWithLines', () => {
   it('records the line of every key and value, and of each line of a literal block', () => {

@@ -1,4 +1,4 @@
-import { EndpointRegionMismatchError } from '../../src/core/endpoint';
+import { EndpointRegionMismatchError } from '../../src/core/errors';
 import { ConfigurationError, InvalidRegionError } from '../../src/core/errors';
 import { selectSmtpEndpoint } from '../../src/smtp/endpoint-selection';
 

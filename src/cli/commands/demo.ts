@@ -1,7 +1,8 @@
 import { STEPS, type Step } from '../../rotation/event';
 import { runDemo } from '../../sandbox/demo';
-import { EXIT, parseFlags, UsageError, type Command } from '../command';
+import { EXIT, parseFlags, type Command } from '../command';
 import { println, type Io } from '../io';
+import { UsageError } from '../errors';
 
 const HELP = `Usage: ses-smtp-rotation demo [--hosts N] [--fail-host I] [--crash-at STEP] [--lifecycle]
                               [--stray-consumer] [--json]

@@ -3,8 +3,9 @@ import { smtpEndpoint } from '../../core/endpoint';
 import { secretAccessKeyProblem } from '../../core/key-shapes';
 import { parseRegion } from '../../core/regions';
 import { deriveSmtpPassword } from '../../core/smtp-password';
-import { EXIT, parseFlags, UsageError, type Command } from '../command';
+import { EXIT, parseFlags, type Command } from '../command';
 import { println, type Io } from '../io';
+import { UsageError } from '../errors';
 
 const HELP = `Usage: <secret on stdin> | ses-smtp-rotation derive --region <region> [--fips] [--json]
 

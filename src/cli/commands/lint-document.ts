@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { formatOfFileName, lintDocumentText } from '../../documents/lint';
 import { RULES, type Problem } from '../../documents/rules';
-import { EXIT, parseFlags, UsageError, type Command } from '../command';
+import { EXIT, parseFlags, type Command } from '../command';
 import { println, type Io } from '../io';
+import { UsageError } from '../errors';
 
 const width = Math.max(...RULES.map((r) => r.id.length));
 const HELP = `Usage: ses-smtp-rotation lint-document <file>... [--json]

@@ -2,17 +2,17 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { AccessKeys } from '../../aws/access-keys';
 import { SecretStore } from '../../aws/secret-store';
 import { SnsNotifier } from '../../aws/sns-notifier';
-import { SesSmtpRotationError } from '../../core/errors';
 import { maskKeyId } from '../../core/mask';
 import type { RetirementNotice } from '../../rotation/ports';
 import { RETIREMENT_TAGS, type RetiringKey } from '../../rotation/retirement';
 import { formatWindow } from '../../rotation/retirement-policy';
 import { awsTarget, regionOfArn, SECRET_COMMAND_FLAGS } from '../aws-clients';
-import { EXIT, parseFlags, UsageError, type Command } from '../command';
+import { EXIT, parseFlags, type Command } from '../command';
 import { println, type Io } from '../io';
 import { readRetirement, type RetirementState, type RetirementView } from '../retirement-view';
 import { secretCommandContext } from '../runtime';
 import { readFunctionState, readSecretState } from '../secret-state';
+import { RetireRefusedError, UsageError } from '../errors';
 
 const HELP = `Usage: ses-smtp-rotation retire --secret-id <id> [--reactivate | --resume | --now [--key-id <id>]]
                                 [--json] [--region <region>] [--profile <profile>]
@@ -42,9 +42,6 @@ iam:ListAccessKeys and GetAccessKeyLastUsed; the actions also iam:UpdateAccessKe
 secretsmanager:TagResource/UntagResource (tags ses-smtp-rotation:*) and sns:Publish.
 
 Exit codes: 0 ok, 1 nothing to act on or refused, 2 usage error.`;
-
-/** The action was refused (nothing retiring, or the key in AWSCURRENT/AWSPENDING). Nothing was changed. */
-export class RetireRefusedError extends SesSmtpRotationError {}
 
 type Action = 'reactivate' | 'resume' | 'now';
 

@@ -1,8 +1,8 @@
 import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { stillRunningAdvice, unfinishedRotationAdvice } from '../advice';
 import { regionOfArn, SECRET_COMMAND_FLAGS } from '../aws-clients';
-import { awsCall, AwsCallError } from '../aws-errors';
-import { EXIT, parseFlags, UsageError, type Command } from '../command';
+import { awsCall } from '../aws-errors';
+import { EXIT, parseFlags, type Command } from '../command';
 import { findStepFailure, type StepFailure } from '../function-log';
 import { println, type Io } from '../io';
 import { requestEmergency, withdrawEmergency } from '../emergency';
@@ -11,6 +11,7 @@ import { pushFailureLines, watchRotation, type WatchResult } from '../rotation-w
 import { secretCommandContext, type SecretCommandContext } from '../runtime';
 import { readFunctionState, readSecretState, rotationUnfinished, type SecretState } from '../secret-state';
 import { ABANDON_HELP, runAbandon } from './rotate-abandon';
+import { AwsCallError, UsageError } from '../errors';
 
 const HELP = `Usage: ses-smtp-rotation rotate --secret-id <id> [--wait | --abandon] [--timeout <minutes>] [--emergency] [--json]
                                 [--region <region>] [--profile <profile>]
