@@ -7,23 +7,10 @@ import {
   UpdateAccessKeyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-
-/** What IAM reports about one access key. */
-export interface AccessKeyInfo {
-  readonly id: string;
-  /** Active, Inactive or Expired: every status counts toward the two-key limit. */
-  readonly status: string;
-  readonly created: Date;
-}
-
-/** A freshly minted key: the only moment its secret half is readable. */
-export interface MintedKey {
-  readonly id: string;
-  readonly secretAccessKey: string;
-}
+import type { AccessKeyInfo, MintedKey, UserKeys } from '../rotation/ports';
 
 /** Thin adapter over IAM's access-key calls for one user. */
-export class AccessKeys {
+export class AccessKeys implements UserKeys {
   constructor(private readonly client: IAMClient) {}
 
   async list(userName: string): Promise<AccessKeyInfo[]> {

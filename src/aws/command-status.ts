@@ -3,7 +3,7 @@
  * lack of targets, or inspect the invocations; and given what the filtered listings found, did every host confirm.
  * No I/O here, so every rule from the SSM status model is unit-tested on its own.
  */
-import type { HostsInState } from './fleet-errors';
+import type { HostsInState } from '../rotation/fleet-errors';
 
 /** The O(1) view of a command that one `ListCommands(CommandId)` call returns. */
 export interface CommandSnapshot {

@@ -8,28 +8,10 @@ import {
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-
-/** Staging labels and rotation state of a secret. */
-export interface SecretMetadata {
-  readonly arn: string;
-  readonly rotationEnabled: boolean;
-  /** Version id → staging labels (versions without labels are omitted). */
-  readonly versionStages: Readonly<Record<string, readonly string[]>>;
-  /** When the last rotation completed successfully (after its finishSecret returned); absent if never. */
-  readonly lastRotatedDate?: Date;
-  /** The secret's tags (key → value). */
-  readonly tags?: Readonly<Record<string, string>>;
-}
-
-/** One version's value (undefined value = the version exists but holds nothing yet). */
-export interface SecretVersionValue {
-  readonly versionId: string;
-  readonly secretString: string;
-  readonly createdDate?: Date;
-}
+import type { SecretMetadata, Secrets, SecretVersionValue } from '../rotation/ports';
 
 /** Thin adapter over Secrets Manager: the calls rotation makes, typed, with "no value" as undefined. */
-export class SecretStore {
+export class SecretStore implements Secrets {
   constructor(private readonly client: SecretsManagerClient) {}
 
   async describe(secretId: string): Promise<SecretMetadata> {

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { RESULT_MARKER } from '../core/document-contract';
 import type { CommandSnapshot } from './command-status';
-import type { HostsInState } from './fleet-errors';
+import type { HostsInState } from '../rotation/fleet-errors';
 
 /** SSM's page size limit for both list operations. */
 export const PAGE_SIZE = 50;

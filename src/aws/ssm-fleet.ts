@@ -9,24 +9,18 @@ import type { Clock, Deadline } from '../core/clock';
 import { documentParameters } from '../core/document-contract';
 import { ConfigurationError } from '../core/errors';
 import type { FleetConfig } from '../rotation/config';
-import type { Fleet, PushReport, PushRequest } from '../rotation/ports';
+import type { Fleet, Log, PushReport, PushRequest } from '../rotation/ports';
 import { decidePoll, judge, type CommandSnapshot, type PollDecision } from './command-status';
-import { FleetPushFailedError, FleetPushPendingError, NoTargetsError } from './fleet-errors';
+import { FleetPushFailedError, FleetPushPendingError, NoTargetsError } from '../rotation/fleet-errors';
 import { describeTargets, targetSelection } from './fleet-targets';
 import { failureHint, findNewestCommand, listHostsInState, readCommand, toSnapshot } from './ssm-commands';
-
-/** The logging the fleet needs (Powertools' Logger fits). Never receives a secret. */
-export interface FleetLogger {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-}
 
 /** Dependencies and tuning of {@link SsmFleet}. */
 export interface SsmFleetOptions {
   readonly ssm: SSMClient;
   readonly config: FleetConfig;
   readonly clock: Clock;
-  readonly logger?: FleetLogger;
+  readonly logger?: Log;
   /** How far back to look for a command already sent for the version (default 14 days). */
   readonly lookbackMs?: number;
 }
@@ -53,14 +47,14 @@ export function abandonComment(pendingVersionId: string): string {
 
 type Settled = { readonly ok: true; readonly report: PushReport } | { readonly ok: false; readonly error: Error };
 
-const silent: FleetLogger = { info: () => undefined, warn: () => undefined };
+const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** {@link Fleet} over SSM Run Command. */
 export class SsmFleet implements Fleet {
   private readonly ssm: SSMClient;
   private readonly config: FleetConfig;
   private readonly clock: Clock;
-  private readonly logger: FleetLogger;
+  private readonly logger: Log;
   private readonly lookbackMs: number;
 
   constructor(options: SsmFleetOptions) {

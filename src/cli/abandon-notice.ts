@@ -3,7 +3,7 @@
  * function's topic receives. Only version ids, command ids, host ids and masked key ids: never a secret.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { HostsInState } from '../aws/fleet-errors';
+import type { HostsInState } from '../rotation/fleet-errors';
 
 /** How an abandon ended. */
 export type AbandonOutcome =

@@ -6,10 +6,10 @@
 import { ListCommandsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { AccessKeys } from '../aws/access-keys';
-import { FleetPushFailedError, FleetPushPendingError, NoTargetsError } from '../aws/fleet-errors';
+import { FleetPushFailedError, FleetPushPendingError, NoTargetsError } from '../rotation/fleet-errors';
 import { decidePoll } from '../aws/command-status';
 import { toSnapshot } from '../aws/ssm-commands';
-import { SsmFleet, type FleetLogger } from '../aws/ssm-fleet';
+import { SsmFleet } from '../aws/ssm-fleet';
 import { Deadline, type Clock } from '../core/clock';
 import { maskKeyId } from '../core/mask';
 import type { RotationConfig } from '../rotation/config';
@@ -18,6 +18,7 @@ import { emptyAbandonReport, publishAbandonNotice, type AbandonReport } from './
 import { regionOfArn, type AwsClients } from './aws-clients';
 import { findPushCommand } from './push-state';
 import { readFunctionState, readSecretState, readVersionContent, rotationUnfinished } from './secret-state';
+import { type Log } from '../rotation/ports';
 
 /** What a run needs. */
 export interface AbandonDeps {
@@ -263,10 +264,10 @@ function newer(action: { newerThan?: Date }): { newerThan?: Date } {
 }
 
 /** The fleet's log lines as progress for people: the command id and counts, nothing else. */
-function progress(say: (line: string) => void): FleetLogger {
+function progress(say: (line: string) => void): Log {
   const line = (message: string, extra?: Record<string, unknown>) => {
     const id = extra?.commandId ?? extra?.previousCommandId;
     say(`  ${message}${id ? ` (SSM command ${String(id)})` : ''}`);
   };
-  return { info: line, warn: line };
+  return { info: line, warn: line, error: line };
 }

@@ -5,7 +5,7 @@
  */
 import type { Command, SSMClient } from '@aws-sdk/client-ssm';
 import { decidePoll, describeHostsInState, judge } from '../aws/command-status';
-import type { HostsInState } from '../aws/fleet-errors';
+import type { HostsInState } from '../rotation/fleet-errors';
 import { failureHint, findNewestCommand, listHostsInState, toSnapshot } from '../aws/ssm-commands';
 import { commandComment, DEFAULT_LOOKBACK_MS } from '../aws/ssm-fleet';
 import { awsCall } from './aws-errors';

@@ -5,7 +5,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AccessKeys } from '../aws/access-keys';
-import { SecretStore, type SecretMetadata } from '../aws/secret-store';
+import { SecretStore } from '../aws/secret-store';
 import { maskKeyId } from '../core/mask';
 import { tryParseSecretValue } from '../core/secret';
 import { DEFAULT_RETIREMENT, type RetirementPolicy } from '../rotation/retirement-policy';
@@ -18,6 +18,7 @@ import {
   type RetiringKey,
 } from '../rotation/retirement';
 import { confirmationOf, isEmergency, retiringKeys } from '../rotation/retirement-state';
+import { type SecretMetadata } from '../rotation/ports';
 
 /** One old key as `retire` prints it (masked id; never a secret). */
 export interface RetiringKeyView {

@@ -1,6 +1,6 @@
 import { parseSecretValue, type SmtpCredential } from '../core/secret';
-import type { SecretVersionValue } from '../aws/secret-store';
 import { RotationStateError } from './errors';
+import { type SecretVersionValue } from './ports';
 
 /** Parses a version that must hold a full credential (the pending version after createSecret). */
 export function credentialOf(version: SecretVersionValue, what: string): SmtpCredential {

@@ -1,23 +1,16 @@
-import type { AccessKeys } from '../aws/access-keys';
-import type { SecretMetadata, SecretStore } from '../aws/secret-store';
 import type { Clock, Deadline } from '../core/clock';
 import type { RotationConfig } from './config';
 import type { RotationEvent } from './event';
 import type { GuardVerdict } from './guard';
-import type { Fleet, Notifier, RotationAudit, SmtpProbe } from './ports';
+import type { Fleet, Log, Notifier, RotationAudit, SecretMetadata, Secrets, SmtpProbe, UserKeys } from './ports';
 
-/** Structured logging (Powertools Logger satisfies it). Attributes never carry secret values. */
-export interface Log {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
-}
+export type { Log } from './ports';
 
 /** Everything the steps need, injected: AWS adapters, the probe, the fleet, time and logging. */
 export interface RotationDeps {
   readonly config: RotationConfig;
-  readonly secrets: SecretStore;
-  readonly keys: AccessKeys;
+  readonly secrets: Secrets;
+  readonly keys: UserKeys;
   readonly probe: SmtpProbe;
   readonly fleet: Fleet;
   readonly notifier?: Notifier;

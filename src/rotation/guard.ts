@@ -1,5 +1,5 @@
-import type { SecretMetadata } from '../aws/secret-store';
 import { RotationStateError } from './errors';
+import { type SecretMetadata } from './ports';
 
 /** Where the version being rotated stands. */
 export interface GuardVerdict {

@@ -1,6 +1,7 @@
 /**
- * The ports the rotation steps depend on. Adapters live in src/aws (SSM fleet, SNS), src/smtp (the probe) and
- * src/sandbox (offline fakes); the steps see only these interfaces.
+ * The ports the rotation steps depend on. Adapters live in src/aws (Secrets Manager, IAM, SSM fleet, SNS),
+ * src/smtp (the probe) and src/sandbox (offline fakes, behind the same adapters); the steps see only these
+ * interfaces. The errors a fleet reports are in fleet-errors.ts.
  */
 import type { Deadline } from '../core/clock';
 
@@ -95,4 +96,67 @@ export interface Notifier {
   rotationSucceeded(audit: RotationAudit): Promise<void>;
   /** An action on, or an alert about, the old key during its retirement. */
   retirement?(notice: RetirementNotice): Promise<void>;
+}
+
+/** Structured logging (Powertools Logger satisfies it). Attributes never carry secret values. */
+export interface Log {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+/** Staging labels and rotation state of a secret. */
+export interface SecretMetadata {
+  readonly arn: string;
+  readonly rotationEnabled: boolean;
+  /** Version id → staging labels (versions without labels are omitted). */
+  readonly versionStages: Readonly<Record<string, readonly string[]>>;
+  /** When the last rotation completed successfully (after its finishSecret returned); absent if never. */
+  readonly lastRotatedDate?: Date;
+  /** The secret's tags (key → value). */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** One version's value (undefined value = the version exists but holds nothing yet). */
+export interface SecretVersionValue {
+  readonly versionId: string;
+  readonly secretString: string;
+  readonly createdDate?: Date;
+}
+
+/** The secret's versions, staging labels and tags (Secrets Manager). */
+export interface Secrets {
+  describe(secretId: string): Promise<SecretMetadata>;
+  /** A version by id and/or stage; undefined when the version holds no value yet. */
+  value(secretId: string, selector: { versionId?: string; stage?: string }): Promise<SecretVersionValue | undefined>;
+  /** Stores the pending value under AWSPENDING (idempotent for the same token and value). */
+  putPending(secretId: string, token: string, secretString: string, rotationToken?: string): Promise<void>;
+  /** Moves AWSCURRENT to `token` (AWSPREVIOUS follows). */
+  promote(secretId: string, token: string, currentVersionId: string | undefined): Promise<void>;
+  tag(secretId: string, key: string, value: string): Promise<void>;
+  untag(secretId: string, key: string): Promise<void>;
+}
+
+/** What IAM reports about one access key. */
+export interface AccessKeyInfo {
+  readonly id: string;
+  /** Active, Inactive or Expired: every status counts toward the two-key limit. */
+  readonly status: string;
+  readonly created: Date;
+}
+
+/** A freshly minted key: the only moment its secret half is readable. */
+export interface MintedKey {
+  readonly id: string;
+  readonly secretAccessKey: string;
+}
+
+/** The SES user's access keys (IAM). */
+export interface UserKeys {
+  list(userName: string): Promise<AccessKeyInfo[]>;
+  lastUsed(accessKeyId: string): Promise<Date | undefined>;
+  lastUse(accessKeyId: string): Promise<{ date: Date; service?: string; region?: string } | undefined>;
+  setStatus(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void>;
+  create(userName: string): Promise<MintedKey>;
+  delete(userName: string, accessKeyId: string): Promise<void>;
 }

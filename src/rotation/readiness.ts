@@ -3,14 +3,13 @@
  * `status`), so the advice an operator reads is the function's own decision, word for word.
  */
 import { maskKeyId } from '../core/mask';
-import type { AccessKeyInfo } from '../aws/access-keys';
-import type { SecretMetadata } from '../aws/secret-store';
 import { SesSmtpRotationError } from '../core/errors';
 import type { RotationConfig } from './config';
 import { InvalidEventError, RotationStateError } from './errors';
 import { guard } from './guard';
 import { reconcileKeys, type ObservedKey, type RecordedKeys } from './reconcile';
 import { checkTarget, recordedTarget, type RecordedValue } from './settings';
+import { type AccessKeyInfo, type SecretMetadata } from './ports';
 
 /**
  * The function rotates the secret EXPECTED_SECRET_ARN names, and no other.

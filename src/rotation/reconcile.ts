@@ -1,5 +1,5 @@
 import { maskKeyId } from '../core/mask';
-import type { AccessKeyInfo } from '../aws/access-keys';
+import { type AccessKeyInfo } from './ports';
 
 /** A key of the SES user with what is known about its use. */
 export interface ObservedKey extends AccessKeyInfo {

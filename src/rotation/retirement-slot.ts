@@ -1,9 +1,9 @@
-import type { AccessKeyInfo } from '../aws/access-keys';
 import { maskKeyId } from '../core/mask';
 import type { RotationDeps, StepContext } from './deps';
 import { KeyReconciliationError } from './errors';
 import { RETIREMENT_TAGS, describeUse, parseControl, useAfterConfirmation } from './retirement';
 import { confirmationOf, isEmergency, retiringKeys } from './retirement-state';
+import { type AccessKeyInfo } from './ports';
 
 /**
  * The two-key limit: a new rotation while an old key is still retiring must free a slot before minting. The old

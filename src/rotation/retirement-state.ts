@@ -3,12 +3,11 @@
  * version's creation, the user's keys. Shared by finishSecret, createSecret, the retirement pass and the CLI, so
  * the advice the CLI gives comes from the same logic the function runs.
  */
-import type { AccessKeyInfo } from '../aws/access-keys';
-import type { SecretMetadata, SecretVersionValue } from '../aws/secret-store';
 import { InvalidEventError } from './errors';
 import { parseRotationEvent, type RotationEvent } from './event';
 import type { RetireEvent } from './retire-pass';
 import { RETIREMENT_TAGS } from './retirement';
+import { type AccessKeyInfo, type SecretMetadata, type SecretVersionValue } from './ports';
 
 /**
  * When every target confirmed the AWSCURRENT version: the secret's LastRotatedDate, provided it is not older than

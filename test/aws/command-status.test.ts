@@ -5,7 +5,7 @@ import {
   statesToInspect,
   type CommandSnapshot,
 } from '../../src/aws/command-status';
-import type { HostsInState } from '../../src/aws/fleet-errors';
+import type { HostsInState } from '../../src/rotation/fleet-errors';
 
 function snapshot(overrides: Partial<CommandSnapshot> = {}): CommandSnapshot {
   return {

@@ -1,5 +1,5 @@
 import { GetCommandInvocationCommand, ListCommandInvocationsCommand, ListCommandsCommand } from '@aws-sdk/client-ssm';
-import { FleetPushFailedError, NoTargetsError } from '../../src/aws/fleet-errors';
+import { FleetPushFailedError, NoTargetsError } from '../../src/rotation/fleet-errors';
 import { RESULT_MARKER } from '../../src/core/document-contract';
 import { makeHosts } from '../../src/sandbox/fake-fleet-hosts';
 import { VirtualClock } from '../../src/sandbox/virtual-clock';

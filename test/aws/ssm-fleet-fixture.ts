@@ -67,6 +67,7 @@ export function harness(
   const logger = {
     info: (message: string, extra?: object) => logs.push(`INFO ${message} ${JSON.stringify(extra ?? {})}`),
     warn: (message: string, extra?: object) => logs.push(`WARN ${message} ${JSON.stringify(extra ?? {})}`),
+    error: (message: string, extra?: object) => logs.push(`ERROR ${message} ${JSON.stringify(extra ?? {})}`),
   };
   const fleet = new SsmFleet({ ssm, clock, config: fleetConfig(options.config), logger });
   return {

@@ -1,5 +1,5 @@
 import { ListCommandsCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
-import { FleetPushFailedError, FleetPushPendingError } from '../../src/aws/fleet-errors';
+import { FleetPushFailedError, FleetPushPendingError } from '../../src/rotation/fleet-errors';
 import { makeHosts } from '../../src/sandbox/fake-fleet-hosts';
 import { OTHER_VERSION_ID, harness, installed, thrown, type Harness } from './ssm-fleet-fixture';
 

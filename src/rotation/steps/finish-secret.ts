@@ -1,4 +1,4 @@
-import { FleetPushFailedError } from '../../aws/fleet-errors';
+import { FleetPushFailedError } from '../fleet-errors';
 import { maskKeyId } from '../../core/mask';
 import { credentialOf } from '../credential';
 import type { RotationDeps, StepContext } from '../deps';
