@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigurationError } from '../../src/core/errors';
 import { parseTrustedCaPem, TrustedCaProblem } from '../../src/core/trusted-ca';
 import { parseWindow } from '../../src/rotation/retirement-policy';
+import { readTagTargets, TAG_TARGETS_FORMAT } from '../../src/core/grammar';
 
 /**
  * The ready stack's configuration as plain data, read from CDK context (`cdk.json` or `-c key=value`). Every key
@@ -198,16 +199,9 @@ function tags(value: unknown): Record<string, string[]> | undefined {
       ]),
     );
   }
-  const result: Record<string, string[]> = {};
-  for (const part of String(value).split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) throw contextError('fleetTags', `has "${part}": expected Key=value1,value2`);
-    result[part.slice(0, eq).trim()] = part
-      .slice(eq + 1)
-      .split(',')
-      .map((v) => v.trim());
-  }
-  return result;
+  const targets = readTagTargets(String(value));
+  if (!targets) throw contextError('fleetTags', `has "${String(value).slice(0, 80)}": expected ${TAG_TARGETS_FORMAT}`);
+  return Object.fromEntries(targets.map((t) => [t.key, [...t.values]]));
 }
 
 function contextError(key: Key, message: string): ConfigurationError {

@@ -3,6 +3,7 @@ import { SES_SMTP_PORTS } from '../../src/core/endpoint';
 import { ConfigurationError } from '../../src/core/errors';
 import { parseTrustedCaPem, TrustedCaProblem } from '../../src/core/trusted-ca';
 import type { FleetTargeting, SendingScope } from './props';
+import { formatTagTargets } from '../../src/core/grammar';
 
 /**
  * Synth-time checks of construct props that CloudFormation would only reject at deploy time (or never). Every
@@ -48,23 +49,22 @@ export function serializeTagTargets(tags: FleetTargeting['tags']): string | unde
   if (tags === undefined) return undefined;
   const entries = Object.entries(tags);
   if (entries.length === 0) return undefined;
-  return entries
-    .map(([key, values]) => {
-      if (/[=;,]/.test(key) || key.trim() === '') {
-        throw propError('fleet.tags', `has the key "${key}": tag keys used for targeting may not contain = ; or ,`);
+  const targets = entries.map(([key, values]) => {
+    if (/[=;,]/.test(key) || key.trim() === '') {
+      throw propError('fleet.tags', `has the key "${key}": tag keys used for targeting may not contain = ; or ,`);
+    }
+    if (values.length === 0) throw propError('fleet.tags', `lists no values for the key "${key}": give at least one`);
+    for (const value of values) {
+      if (/[;,]/.test(value) || value.trim() === '') {
+        throw propError(
+          'fleet.tags',
+          `has the value "${value}" for "${key}": values may not be empty or contain ; or ,`,
+        );
       }
-      if (values.length === 0) throw propError('fleet.tags', `lists no values for the key "${key}": give at least one`);
-      for (const value of values) {
-        if (/[;,]/.test(value) || value.trim() === '') {
-          throw propError(
-            'fleet.tags',
-            `has the value "${value}" for "${key}": values may not be empty or contain ; or ,`,
-          );
-        }
-      }
-      return `${key}=${values.join(',')}`;
-    })
-    .join(';');
+    }
+    return { key, values };
+  });
+  return formatTagTargets(targets);
 }
 
 /** The SMTP port: only the SES ports Lambda may use (25 is throttled/blocked for Lambda and EC2). */

@@ -7,6 +7,7 @@ import {
   SIGV2_SMTP_PASSWORD_PATTERN,
   SMTP_PASSWORD_PATTERN,
 } from './key-shapes';
+import { HOST_NAME, IAM_USER_NAME } from './grammar';
 
 /**
  * The value the rotation stores in the secret. The raw IAM secret access key is never stored: the SMTP password
@@ -41,9 +42,6 @@ export type SecretValue =
   | { readonly kind: 'empty' }
   | { readonly kind: 'settings'; readonly settings: SmtpSettings }
   | { readonly kind: 'credential'; readonly credential: SmtpCredential };
-
-const IAM_USER_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
-const HOST_PATTERN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
 
 /**
  * Parses a secret string (or its absence) into a typed value. Errors name the field and what is expected; they
@@ -171,7 +169,7 @@ function parseSettings(o: Record<string, unknown>): SmtpSettings {
     s.region = o.region;
   }
   if (o.endpoint !== undefined) {
-    if (typeof o.endpoint !== 'string' || !HOST_PATTERN.test(o.endpoint)) {
+    if (typeof o.endpoint !== 'string' || !HOST_NAME.test(o.endpoint) || o.endpoint !== o.endpoint.toLowerCase()) {
       throw new SecretShapeError(
         'endpoint',
         'must be a lower-case host name such as email-smtp.eu-west-1.amazonaws.com',
@@ -186,7 +184,7 @@ function parseSettings(o: Record<string, unknown>): SmtpSettings {
     s.port = o.port;
   }
   if (o.iamUserName !== undefined) {
-    if (typeof o.iamUserName !== 'string' || !IAM_USER_NAME_PATTERN.test(o.iamUserName)) {
+    if (typeof o.iamUserName !== 'string' || !IAM_USER_NAME.test(o.iamUserName)) {
       throw new SecretShapeError(
         'iamUserName',
         'must be an IAM user name (1–64 characters of letters, digits, +=,.@_-)',

@@ -1,5 +1,6 @@
 import { DEFAULT_SMTP_PORT, assertHostMatchesRegion, smtpEndpoint } from '../core/endpoint';
 import { ConfigurationError } from '../core/errors';
+import { IAM_USER_NAME, readTagTargets, TAG_TARGETS_FORMAT, type TagTarget } from '../core/grammar';
 import { parseRegion } from '../core/regions';
 import {
   LAMBDA_ENVIRONMENT_LIMIT_BYTES,
@@ -9,11 +10,7 @@ import {
 } from '../core/trusted-ca';
 import { RETIREMENT_ENV, loadRetirementPolicy, type RetirementPolicy } from './retirement-policy';
 
-/** One tag key and the values that select hosts (values ORed; several keys ANDed, as SSM does). */
-export interface TagTarget {
-  readonly key: string;
-  readonly values: readonly string[];
-}
+export type { TagTarget } from '../core/grammar';
 
 /** How the fleet push finds and updates the hosts. */
 export interface FleetConfig {
@@ -88,9 +85,7 @@ export const ENV = {
   retirementInUse: RETIREMENT_ENV.inUse,
 } as const;
 
-const IAM_USER = /^[\w+=,.@-]{1,64}$/;
 const INSTANCE_ID = /^(i-[0-9a-f]{8}([0-9a-f]{9})?|mi-[0-9a-f]{17})$/;
-const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const MAX_CONCURRENCY = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
 const MAX_ERRORS = /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/;
 
@@ -101,7 +96,8 @@ const MAX_ERRORS = /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/;
  */
 export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
   const iamUserName = required(env, ENV.iamUserName, 'the name of the IAM user that sends through SES SMTP');
-  if (!IAM_USER.test(iamUserName)) fail(ENV.iamUserName, 'must be an IAM user name (1–64 of letters, digits, +=,.@_-)');
+  if (!IAM_USER_NAME.test(iamUserName))
+    fail(ENV.iamUserName, 'must be an IAM user name (1–64 of letters, digits, +=,.@_-)');
   const regionText = required(env, ENV.region, 'the SES region whose SMTP endpoint the hosts use, e.g. eu-west-1');
   const fips = flag(env, ENV.fips);
   let regionInfo;
@@ -168,25 +164,10 @@ function loadTrustedCa(env: NodeJS.ProcessEnv): string | undefined {
   return pem;
 }
 
-/** Parses `Role=relay,relay-dr;Env=prod` into tag targets. */
+/** Parses `Role=relay,relay-dr;Env=prod` into tag targets. @throws ConfigurationError naming FLEET_TARGET_TAGS */
 export function parseTagTargets(text: string | undefined): TagTarget[] {
   if (text === undefined || text.trim() === '') return [];
-  return text.split(';').map((part) => {
-    const eq = part.indexOf('=');
-    const key = eq > 0 ? part.slice(0, eq).trim() : '';
-    const values =
-      eq > 0
-        ? part
-            .slice(eq + 1)
-            .split(',')
-            .map((v) => v.trim())
-            .filter((v) => v !== '')
-        : [];
-    if (!TAG_KEY.test(key) || values.length === 0 || values.length > 50) {
-      fail(ENV.tagTargets, 'must look like Key=value1,value2;OtherKey=value (1–50 values per key)');
-    }
-    return { key, values };
-  });
+  return readTagTargets(text) ?? fail(ENV.tagTargets, `must look like ${TAG_TARGETS_FORMAT}`);
 }
 
 function loadFleetConfig(env: NodeJS.ProcessEnv): FleetConfig {

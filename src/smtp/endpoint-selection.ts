@@ -8,6 +8,7 @@ import {
 } from '../core/endpoint';
 import { ConfigurationError } from '../core/errors';
 import { parseRegion } from '../core/regions';
+import { HOST_NAME } from '../core/grammar';
 
 /** What the operator configured about the SMTP endpoint; only `region` is required. */
 export interface EndpointRequest {
@@ -36,8 +37,6 @@ export interface SelectedEndpoint {
   readonly warnings: readonly string[];
 }
 
-const HOST_NAME =
-  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /**

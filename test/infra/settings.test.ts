@@ -47,4 +47,17 @@ describe('settingsFromContext', () => {
     expect(() => from({ identities: 'a.com', subnetIds: 'subnet-1' })).toThrow(/vpcId is required/);
     expect(() => from({ identities: 'a.com', sesRegion: ['eu-west-1'] })).toThrow(/sesRegion must be a single value/);
   });
+
+  it('refuses at synth the tag targets the function would refuse at run time (one grammar)', () => {
+    // Prepare: 51 values for one key, and a key with a character EC2 tag keys cannot hold.
+    const tooMany = `Role=${Array.from({ length: 51 }, (_, i) => `r${i}`).join(',')}`;
+
+    // Act / Assess
+    expect(() => from({ identities: 'a.com', fleetTags: tooMany })).toThrow(/fleetTags has .*1–50 values per key/);
+    expect(() => from({ identities: 'a.com', fleetTags: 'Ro!e=relay' })).toThrow(/fleetTags has "Ro!e=relay"/);
+    expect(from({ identities: 'a.com', fleetTags: 'Role=relay, relay-dr;Env=prod' }).fleetTags).toEqual({
+      Role: ['relay', 'relay-dr'],
+      Env: ['prod'],
+    });
+  });
 });
