@@ -4,6 +4,7 @@ import { RULES, type Problem } from '../../documents/rules';
 import { EXIT, parseFlags, type Command } from '../command';
 import { println, type Io } from '../io';
 import { UsageError } from '../errors';
+import { plural } from '../format';
 
 const width = Math.max(...RULES.map((r) => r.id.length));
 const HELP = `Usage: ses-smtp-rotation lint-document <file>... [--json]
@@ -58,8 +59,8 @@ export const lintDocumentCommand: Command = {
     const count = results.reduce((n, r) => n + r.problems.length, 0);
     const unreadable = results.filter((r) => r.error !== null).length;
     const summary = [
-      count > 0 ? `${count} problem${count === 1 ? '' : 's'} found` : '',
-      unreadable > 0 ? `${unreadable} file${unreadable === 1 ? '' : 's'} not checked` : '',
+      count > 0 ? `${plural(count, 'problem')} found` : '',
+      unreadable > 0 ? `${plural(unreadable, 'file')} not checked` : '',
     ].filter((s) => s !== '');
     if (summary.length > 0) println(io.stderr, summary.join(', '));
     return ok ? EXIT.ok : EXIT.failure;

@@ -3,6 +3,7 @@ import { EXIT, parseFlags, type Command } from '../command';
 import { println, type Io } from '../io';
 import { runChecks } from '../preflight-checks';
 import { secretCommandContext } from '../runtime';
+import { plural } from '../format';
 
 const HELP = `Usage: ses-smtp-rotation preflight --secret-id <id> [--json] [--region <region>] [--profile <profile>]
 
@@ -51,7 +52,7 @@ export const preflightCommand: Command = {
         if (check.fix) println(io.stdout, `${''.padEnd(8)} ${''.padEnd(width)}  fix: ${check.fix}`);
       }
       const problems = checks.filter((c) => c.status === 'problem').length;
-      println(io.stdout, ok ? 'ready to rotate' : `not ready: ${problems} problem${problems === 1 ? '' : 's'} found`);
+      println(io.stdout, ok ? 'ready to rotate' : `not ready: ${plural(problems, 'problem')} found`);
     }
     return ok ? EXIT.ok : EXIT.failure;
   },
