@@ -34,6 +34,8 @@ export interface SecretState {
   readonly nextRotationDate?: Date;
   /** The value of the emergency tag (`rotate --emergency`), while it is set. */
   readonly emergencyRequested?: string;
+  /** The value of the immediate-retirement tag (`rotate --immediate-retirement`), while it is set. */
+  readonly immediateRetirementRequested?: string;
   /** Labelled versions, AWSCURRENT first. */
   readonly versions: readonly VersionInfo[];
   readonly current?: string;
@@ -86,7 +88,7 @@ export async function readSecretState(
     ...(described.RotationLambdaARN ? { rotationLambdaArn: described.RotationLambdaARN } : {}),
     ...(described.LastRotatedDate ? { lastRotatedDate: described.LastRotatedDate } : {}),
     ...(described.NextRotationDate ? { nextRotationDate: described.NextRotationDate } : {}),
-    ...emergencyOf(described.Tags),
+    ...requestsOf(described.Tags),
     versions,
     ...(current ? { current } : {}),
     ...(pending ? { pending } : {}),
@@ -94,9 +96,17 @@ export async function readSecretState(
   };
 }
 
-function emergencyOf(tags: readonly { Key?: string; Value?: string }[] | undefined): { emergencyRequested?: string } {
-  const tag = tags?.find((t) => t.Key === RETIREMENT_TAGS.emergency);
-  return tag ? { emergencyRequested: tag.Value ?? '' } : {};
+/** The retirement requests the CLI (or an operator in the console) left on the secret for the next finishSecret. */
+function requestsOf(
+  tags: readonly { Key?: string; Value?: string }[] | undefined,
+): Pick<SecretState, 'emergencyRequested' | 'immediateRetirementRequested'> {
+  const value = (key: string) => tags?.find((t) => t.Key === key)?.Value;
+  const emergency = value(RETIREMENT_TAGS.emergency);
+  const immediate = value(RETIREMENT_TAGS.immediate);
+  return {
+    ...(emergency !== undefined ? { emergencyRequested: emergency } : {}),
+    ...(immediate !== undefined ? { immediateRetirementRequested: immediate } : {}),
+  };
 }
 
 async function listVersions(client: SecretsManagerClient, secretId: string): Promise<VersionInfo[]> {

@@ -41,6 +41,8 @@ export interface StatusReport {
     nextRotationDate: string | null;
     /** The emergency tag's value while `rotate --emergency` (or the console tag) is pending; null otherwise. */
     emergencyRequested: string | null;
+    /** The immediate-retirement tag's value while `rotate --immediate-retirement` is pending; null otherwise. */
+    immediateRetirementRequested: string | null;
   } | null;
   versions: { versionId: string; stages: string[]; created: string | null }[];
   current: {
@@ -177,6 +179,7 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
       lastRotatedDate: state.lastRotatedDate?.toISOString() ?? null,
       nextRotationDate: state.nextRotationDate?.toISOString() ?? null,
       emergencyRequested: state.emergencyRequested ?? null,
+      immediateRetirementRequested: state.immediateRetirementRequested ?? null,
     },
     versions: state.versions.map((v) => ({
       versionId: v.versionId,

@@ -8,6 +8,7 @@ import { parseRotationEvent, type RotationEvent } from './event';
 import type { RetireEvent } from './retire-pass';
 import { RETIREMENT_TAGS } from './retirement';
 import { type AccessKeyInfo, type SecretMetadata, type SecretVersionValue } from './ports';
+import type { RetirementPolicy } from './retirement-policy';
 
 /**
  * When every target confirmed the AWSCURRENT version: the secret's LastRotatedDate, provided it is not older than
@@ -26,6 +27,19 @@ export function confirmationOf(
 /** Whether the secret carries the emergency tag (any value: an operator may set it in the console). */
 export function isEmergency(meta: SecretMetadata | undefined): boolean {
   return meta?.tags?.[RETIREMENT_TAGS.emergency] !== undefined;
+}
+
+/**
+ * How this rotation retires the old keys: `emergency` (the emergency tag), `immediate` (the per-rotation tag
+ * `rotate --immediate-retirement` sets, or the installation's policy), else the installation's `staged` policy.
+ */
+export function retirementOf(
+  meta: SecretMetadata | undefined,
+  configured: RetirementPolicy['mode'],
+): 'emergency' | RetirementPolicy['mode'] {
+  if (isEmergency(meta)) return 'emergency';
+  if (meta?.tags?.[RETIREMENT_TAGS.immediate] !== undefined) return 'immediate';
+  return configured;
 }
 
 /**

@@ -15,6 +15,11 @@ import { LAST_USED_REPORTING_DELAY_MS, formatWindow, type RetirementPolicy } fro
 export const RETIREMENT_TAGS = {
   /** Set before RotateSecret: this rotation is an emergency (leaked key); cleared by finishSecret. */
   emergency: 'ses-smtp-rotation:emergency',
+  /**
+   * Set before RotateSecret: this routine rotation deletes the old keys once every target confirmed, whatever the
+   * installation's policy (a held key still stops it, unlike an emergency); cleared by finishSecret.
+   */
+  immediate: 'ses-smtp-rotation:immediate-retirement',
   /** `paused <key id>` after `retire --reactivate`; `resumed <ISO time> <key id>` after `retire --resume`. */
   control: 'ses-smtp-rotation:retirement',
   /** The key whose "still in use" alert was sent (one alert per key, not one per hourly pass). */

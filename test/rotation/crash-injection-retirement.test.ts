@@ -114,12 +114,15 @@ describe('crash injection: retirement', () => {
   });
 
   it.each([
-    { name: 'routine, unused retiring key', emergency: false, stray: false },
-    { name: 'emergency, retiring key in use', emergency: true, stray: true },
-  ])('a rotation started while a key retires survives every fault: $name', async ({ emergency, stray }) => {
+    { name: 'routine, unused retiring key', tag: undefined, stray: false },
+    { name: 'emergency, retiring key in use', tag: RETIREMENT_TAGS.emergency, stray: true },
+    { name: 'immediate retirement requested, unused retiring key', tag: RETIREMENT_TAGS.immediate, stray: false },
+  ])('a rotation started while a key retires survives every fault: $name', async ({ tag, stray }) => {
+    // With a retirement request (emergency or immediate) the rotation ends with one key and the request cleared.
+    const atOnce = tag !== undefined;
     const prepare = async () => {
       const s = await retiringKeyAfter(2 * HOUR, stray);
-      if (emergency) s.account.secrets.tags.set(RETIREMENT_TAGS.emergency, 'true');
+      if (tag) s.account.secrets.tags.set(tag, 'true');
       return s;
     };
     const reference = await prepare();
@@ -147,9 +150,8 @@ describe('crash injection: retirement', () => {
           if (!run.succeeded) failures.push(`${label}: the rotation did not complete`);
           const keys = s.account.iam.keys(s.account.userName);
           if (keys.some((k) => k.id === s.oldKeyId)) failures.push(`${label}: the retiring key survived`);
-          if (emergency && keys.length !== 1) failures.push(`${label}: an emergency left ${keys.length} keys`);
-          if (emergency && s.account.secrets.tags.has(RETIREMENT_TAGS.emergency))
-            failures.push(`${label}: the emergency tag was not cleared`);
+          if (atOnce && keys.length !== 1) failures.push(`${label}: ${tag} left ${keys.length} keys`);
+          if (tag && s.account.secrets.tags.has(tag)) failures.push(`${label}: the tag ${tag} was not cleared`);
           for (const p of checkInvariants(s.account, { completed: true })) failures.push(`${label}: ${p}`);
           scenariosRun += 1;
         } finally {

@@ -1,5 +1,11 @@
 import { InvalidEventError } from '../../src/rotation/errors';
-import { confirmationOf, isEmergency, parseInvocation, retiringKeys } from '../../src/rotation/retirement-state';
+import {
+  confirmationOf,
+  isEmergency,
+  retirementOf,
+  parseInvocation,
+  retiringKeys,
+} from '../../src/rotation/retirement-state';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ses-smtp-credential-AbCdEf';
 const TOKEN = '0a1b2c3d-1111-4222-8333-444455556666';
@@ -74,5 +80,19 @@ describe('isEmergency', () => {
     expect(isEmergency({ ...meta, tags: { 'ses-smtp-rotation:emergency': '' } })).toBe(true);
     expect(isEmergency({ ...meta, tags: {} })).toBe(false);
     expect(isEmergency(undefined)).toBe(false);
+  });
+});
+
+describe('retirementOf', () => {
+  const meta = { arn: ARN, rotationEnabled: true, versionStages: {} };
+
+  it('takes the emergency tag first, then the immediate-retirement tag, then the installation policy', () => {
+    const both = { 'ses-smtp-rotation:emergency': 'x', 'ses-smtp-rotation:immediate-retirement': 'y' };
+    expect(retirementOf({ ...meta, tags: both }, 'staged')).toBe('emergency');
+    expect(retirementOf({ ...meta, tags: { 'ses-smtp-rotation:immediate-retirement': '' } }, 'staged')).toBe(
+      'immediate',
+    );
+    expect(retirementOf({ ...meta, tags: {} }, 'staged')).toBe('staged');
+    expect(retirementOf(undefined, 'immediate')).toBe('immediate');
   });
 });

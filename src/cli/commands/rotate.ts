@@ -5,7 +5,7 @@ import { awsCall } from '../aws-errors';
 import { EXIT, parseFlags, type Command } from '../command';
 import { findStepFailure, type StepFailure } from '../function-log';
 import { println, type Io } from '../io';
-import { requestEmergency, withdrawEmergency } from '../emergency';
+import { requestRetirement, requestTag, withdrawRetirement, type RetirementRequest } from '../retirement-request';
 import type { PushView } from '../push-state';
 import { pushFailureLines, watchRotation, type WatchResult } from '../rotation-watch';
 import { secretCommandContext, type SecretCommandContext } from '../runtime';
@@ -13,7 +13,8 @@ import { readFunctionState, readSecretState, rotationUnfinished, type SecretStat
 import { ABANDON_HELP, runAbandon } from './rotate-abandon';
 import { AwsCallError, UsageError } from '../errors';
 
-const HELP = `Usage: ses-smtp-rotation rotate --secret-id <id> [--wait | --abandon] [--timeout <minutes>] [--emergency] [--json]
+const HELP = `Usage: ses-smtp-rotation rotate --secret-id <id> [--wait | --abandon] [--timeout <minutes>]
+                                [--emergency | --immediate-retirement] [--json]
                                 [--region <region>] [--profile <profile>]
 
 Starts a rotation now with the secret's stored rotation settings (RotateSecret). Refuses, and explains what to
@@ -32,7 +33,11 @@ Options:
                          Ctrl-C stops following (the rotation goes on) and exits 130
   --timeout <minutes>    how long --wait (or --abandon) follows (default 30; only with --wait or --abandon)
   --emergency            a leaked key: every old key is deleted as soon as every host confirmed, whatever the
-                         retirement policy (sets the secret tag ses-smtp-rotation:emergency; the function clears it)
+                         retirement policy, and a retiring key still in use does not stop it (sets the secret tag
+                         ses-smtp-rotation:emergency; the function clears it)
+  --immediate-retirement this rotation deletes the old key as soon as every host confirmed instead of the staged
+                         retirement (every consumer is known to be on the push); a retiring key still in use still
+                         stops it (tag ses-smtp-rotation:immediate-retirement; the function clears it)
   --json                 print one JSON object at the end (see the README section "Operator CLI"): secretArn, versionId,
                          waited, outcome, steps[{step, at}], push, failure, problems[], next[], warnings[], error
   --region <region>      AWS region (default: AWS_REGION, the secret ARN's region, or your profile's)
@@ -92,10 +97,24 @@ export const rotateCommand: Command = {
       timeout: { type: 'string' },
       abandon: { type: 'boolean', default: false },
       emergency: { type: 'boolean', default: false },
+      'immediate-retirement': { type: 'boolean', default: false },
     });
+    if (values.emergency && values['immediate-retirement']) {
+      throw new UsageError(
+        '--emergency already deletes the old keys at once: give one of it and --immediate-retirement',
+      );
+    }
+    const retirement: RetirementRequest | undefined = values.emergency
+      ? 'emergency'
+      : values['immediate-retirement']
+        ? 'immediate'
+        : undefined;
     if (values.abandon) {
       if (values.wait) throw new UsageError('--abandon and --wait do not go together: --abandon waits by itself');
-      if (values.emergency) throw new UsageError('--abandon and --emergency do not go together');
+      if (retirement)
+        throw new UsageError(
+          `--abandon and --${values.emergency ? 'emergency' : 'immediate-retirement'} do not go together`,
+        );
       return runAbandon(values, parseTimeout(values.timeout), io);
     }
     if (values.timeout !== undefined && !values.wait) {
@@ -127,7 +146,7 @@ export const rotateCommand: Command = {
           io,
           json: values.json,
           wait: values.wait,
-          emergency: values.emergency,
+          ...(retirement ? { retirement } : {}),
           timeoutMinutes,
           report,
         }),
@@ -150,7 +169,8 @@ interface RotateRun extends SecretCommandContext {
   readonly io: Io;
   readonly json: boolean;
   readonly wait: boolean;
-  readonly emergency: boolean;
+  /** How this rotation retires the old keys, when not by the installation's policy. */
+  readonly retirement?: RetirementRequest;
   readonly timeoutMinutes: number;
   readonly report: RotateReport;
 }
@@ -175,15 +195,16 @@ async function rotate(run: RotateRun): Promise<number> {
   if (rotationUnfinished(state)) return refuseUnfinished(io, report, secretId, state);
 
   let versionId: string;
-  // --emergency (issue 13): the function learns it from the secret's tag, set before the rotation starts.
-  if (run.emergency) {
+  // --emergency / --immediate-retirement: the function learns it from the secret's tag, set before the rotation.
+  const retirement = run.retirement;
+  if (retirement) {
     await awsCall(
       {
         action: 'secretsmanager:TagResource',
-        resource: `secret ${state.arn} (tag ses-smtp-rotation:emergency)`,
+        resource: `secret ${state.arn} (tag ${requestTag(retirement)})`,
         ...(clients.region ? { region: clients.region } : {}),
       },
-      () => requestEmergency(clients.secrets, state.arn, run.runtime.clock.now(), say),
+      () => requestRetirement(clients.secrets, state.arn, retirement, run.runtime.clock.now(), say),
     );
   }
   try {
@@ -197,7 +218,7 @@ async function rotate(run: RotateRun): Promise<number> {
     );
     versionId = out.VersionId ?? '';
   } catch (error) {
-    if (run.emergency) await withdrawEmergency(clients.secrets, state.arn);
+    if (retirement) await withdrawRetirement(clients.secrets, state.arn, retirement);
     const cause = error instanceof AwsCallError ? error.errorName : '';
     if (cause === 'InvalidRequestException' && /previous rotation/i.test((error as Error).message)) {
       // Another rotation started between our read and our call.

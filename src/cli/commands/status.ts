@@ -80,6 +80,14 @@ function overview(report: StatusReport, secret: NonNullable<StatusReport['secret
       ...(secret.emergencyRequested !== null
         ? [['Emergency', `requested ${secret.emergencyRequested}: every old key is deleted once every host confirmed`]]
         : []),
+      ...(secret.immediateRetirementRequested !== null
+        ? [
+            [
+              'Retirement',
+              `immediate, requested ${secret.immediateRetirementRequested}: this rotation deletes the old key once every host confirmed`,
+            ],
+          ]
+        : []),
       ['Targets', report.function?.targets ? `${report.function.targets} via ${report.function.documentName}` : '-'],
       ['Credential', credentialLine(report.current)],
     ],

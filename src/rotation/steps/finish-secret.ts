@@ -5,7 +5,7 @@ import type { RotationDeps, StepContext } from '../deps';
 import { RotationStateError } from '../errors';
 import type { RotationAudit } from '../ports';
 import { RETIREMENT_TAGS } from '../retirement';
-import { isEmergency } from '../retirement-state';
+import { retirementOf } from '../retirement-state';
 
 /**
  * finishSecret: push → wait for every host → promote → retire. Re-entrant at every point:
@@ -13,9 +13,9 @@ import { isEmergency } from '../retirement-state';
  * - promotion happens only after every targeted host confirmed (I4), and is skipped when already done;
  * - retirement runs even when the version was already AWSCURRENT (a crash between promotion and retirement
  *   must not leave a leaked key valid until the next rotation);
- * - retirement follows the policy: `immediate` and emergency rotations delete the old keys here; `staged` leaves
- *   them active for the hourly retirement pass. The emergency tag is cleared only after the deletions, so a crash
- *   in between repeats them (idempotent) instead of forgetting the emergency.
+ * - retirement follows the policy: `immediate` (the installation's, or this rotation's tag) and emergency rotations
+ *   delete the old keys here; `staged` leaves them active for the hourly retirement pass. A request tag is cleared
+ *   only after the deletions, so a crash in between repeats them (idempotent) instead of forgetting the request.
  */
 export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promise<void> {
   const { secrets, keys, fleet, config, log, clock } = deps;
@@ -64,8 +64,9 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
         'host has it: someone changed it during the rotation. Old keys were NOT retired. Reactivate it or rotate again',
     );
   }
-  const emergency = isEmergency(ctx.meta);
-  const atOnce = emergency || config.retirement.mode === 'immediate';
+  const retirement = retirementOf(ctx.meta, config.retirement.mode);
+  const emergency = retirement === 'emergency';
+  const atOnce = retirement !== 'staged';
   const retired: string[] = [];
   const retiring: string[] = [];
   for (const key of userKeys) {
@@ -86,9 +87,11 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
       deleteAfterHours: config.retirement.deleteAfterMs / 3_600_000,
     });
   }
-  if (emergency) {
-    await secrets.untag(secretArn, RETIREMENT_TAGS.emergency);
-    log.info('emergency rotation done: cleared the emergency tag', { tag: RETIREMENT_TAGS.emergency });
+  // Cleared only after the deletions: a crash in between repeats them (idempotent) instead of forgetting.
+  for (const tag of [RETIREMENT_TAGS.emergency, RETIREMENT_TAGS.immediate]) {
+    if (ctx.meta?.tags?.[tag] === undefined) continue;
+    await secrets.untag(secretArn, tag);
+    log.info("this rotation's retirement request is done: cleared its tag", { tag });
   }
 
   const audit: RotationAudit = {
@@ -98,7 +101,7 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
     newKeyId: maskKeyId(credential.username),
     retiredKeyIds: retired,
     ...(retiring.length > 0 ? { retiringKeyIds: retiring } : {}),
-    retirement: emergency ? 'emergency' : config.retirement.mode,
+    retirement,
     commandId: push.commandId,
     hostsUpdated: push.hostsUpdated,
     region: credential.region,

@@ -124,9 +124,78 @@ describe('rotate --emergency', () => {
     await rotations.settled();
 
     expect(code).toBe(0);
-    expect(io.out()).toContain('emergency: tagged');
+    expect(io.out()).toContain('emergency: every old key is deleted once every host confirmed (tagged');
     expect(account.iam.keys(account.userName)).toHaveLength(1);
     expect(account.secrets.tags.has(RETIREMENT_TAGS.emergency)).toBe(false);
+  });
+});
+
+describe('rotate --immediate-retirement', () => {
+  let account: SandboxAccount;
+  afterEach(() => account?.restore());
+
+  it('deletes the old key at the end of this staged rotation only, and clears its tag', async () => {
+    // Prepare: a staged installation whose old key retired; the user holds one key.
+    account = new SandboxAccount({ hosts: 2, initialSecret: 'settings', retirement: 'staged' });
+    const rotations = rotateOnRequest(account);
+    const io = sandboxIo(account);
+
+    // Act
+    const code = await main(['rotate', '--secret-id', account.secrets.arn, '--immediate-retirement', '--wait'], io);
+    await rotations.settled();
+
+    // Assess: one key left (staged would have left two), the request gone, the next rotation staged again.
+    expect(code).toBe(0);
+    expect(io.out()).toContain('immediate retirement: the old key is deleted once every host confirmed');
+    expect(account.iam.keys(account.userName)).toHaveLength(1);
+    expect(account.secrets.tags.has(RETIREMENT_TAGS.immediate)).toBe(false);
+    expect(account.notifications.at(-1)?.message).toMatch(/immediate/);
+    await runRotation(account, { handler: { probe: account.sesProbe() } });
+    expect(account.iam.keys(account.userName)).toHaveLength(2);
+  });
+
+  it('still stops at a retiring key that is in use (unlike --emergency), and nothing is left tagged', async () => {
+    // Prepare
+    const r = await retiring();
+    account = r.account;
+    account.iam.recordUse(r.old.id, new Date(r.confirmedAt.getTime() + HOUR));
+    const keysBefore = account.iam.keys(account.userName).map((k) => k.id);
+    const rotations = rotateOnRequest(account);
+    const io = sandboxIo(account);
+
+    // Act
+    const code = await main(['rotate', '--secret-id', account.secrets.arn, '--immediate-retirement', '--wait'], io);
+    await rotations.settled();
+
+    // Assess: createSecret refused (the held key stays), so the rotation failed before the push.
+    expect(code).toBe(1);
+    expect(io.err()).toMatch(/old key is still retiring/);
+    expect(account.iam.keys(account.userName).map((k) => k.id)).toEqual(keysBefore);
+  });
+
+  it('refuses --immediate-retirement with --emergency or --abandon as usage errors', async () => {
+    account = new SandboxAccount();
+    const arn = account.secrets.arn;
+    expect(
+      await main(['rotate', '--secret-id', arn, '--emergency', '--immediate-retirement'], sandboxIo(account)),
+    ).toBe(2);
+    expect(await main(['rotate', '--secret-id', arn, '--abandon', '--immediate-retirement'], sandboxIo(account))).toBe(
+      2,
+    );
+    expect(account.secrets.tags.size).toBe(0);
+  });
+
+  it('shows the request in status until the rotation clears it', async () => {
+    account = new SandboxAccount({ hosts: 2, initialSecret: 'settings', retirement: 'staged' });
+    account.secrets.tags.set(RETIREMENT_TAGS.immediate, '2026-01-01T00:00:00.000Z');
+    const text = sandboxIo(account);
+    const json = sandboxIo(account);
+
+    await main(['status', '--secret-id', account.secrets.arn], text);
+    await main(['status', '--secret-id', account.secrets.arn, '--json'], json);
+
+    expect(text.out()).toMatch(/Retirement\s+immediate, requested 2026-01-01T00:00:00.000Z/);
+    expect(JSON.parse(json.out()).secret.immediateRetirementRequested).toBe('2026-01-01T00:00:00.000Z');
   });
 });
 

@@ -81,6 +81,7 @@ describe('status', () => {
       [
         'arn',
         'emergencyRequested',
+        'immediateRetirementRequested',
         'lastRotatedDate',
         'name',
         'nextRotationDate',
