@@ -23,12 +23,23 @@ export interface MtaInstance {
   destroy(): void;
 }
 
-/** Submits a test message to an MTA listening on `host:port` (no TLS, no AUTH: loopback relay access). */
+/**
+ * Submits a test message to an MTA listening on `host:port` (no TLS, no AUTH: loopback relay access). A refused
+ * connection is retried for up to 10 s: Sendmail restarts itself on the step's SIGHUP (it re-executes, closing its
+ * listening socket for a moment), as a real relay's clients would retry; any other error fails at once.
+ */
 export async function submit(host: string, port: number, subject: string): Promise<void> {
-  const transport = createTransport({ host, port, secure: false, ignoreTLS: true });
-  try {
-    await transport.sendMail({ from: 'app@document-test.invalid', to: 'someone@example.com', subject, text: 'test' });
-  } finally {
-    transport.close();
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const transport = createTransport({ host, port, secure: false, ignoreTLS: true });
+    try {
+      await transport.sendMail({ from: 'app@document-test.invalid', to: 'someone@example.com', subject, text: 'test' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      transport.close();
+    }
   }
 }
