@@ -7,6 +7,7 @@ import {
   patternInjection,
   secretParameter,
 } from './parameter-rules';
+import { scriptContract } from './contract-rules';
 import type { DocumentRule } from './rule';
 import { exitOnError, noEchoSecret, noHeredocSecret, noRebootExit, noSplice, noTrace } from './script-rules';
 import { parse, platformPrecondition, schemaVersion, stepPlatform, unsupportedAction } from './step-rules';
@@ -31,6 +32,7 @@ export const RULES = [
   noHeredocSecret,
   exitOnError,
   noRebootExit,
+  scriptContract,
   platformPrecondition,
   stepPlatform,
   unsupportedAction,

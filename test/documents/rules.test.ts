@@ -82,6 +82,10 @@ const CASES: Record<RuleId, { fail: Case; pass: Case }> = {
     fail: () => mutate('"set +x"', '"set +x; [ -d /etc/postfix ] || exit 194"'),
     pass: () => mutate('"set +x"', '"set +x; [ -d /etc/postfix ] || exit 19"'),
   },
+  'script-contract': {
+    fail: () => mutate(`"MARKER='ses-smtp-rotation-result'",`, `"MARKER='ses-smtp-rotation-status'",`),
+    pass: () => mutate(`"MARKER='ses-smtp-rotation-result'",`, `"readonly MARKER='ses-smtp-rotation-result'",`),
+  },
   'platform-precondition': {
     fail: () => mutate('["platformType", "Linux"]', '["platformType", "Windows"]'),
     pass: () => mutate('["platformType", "Linux"]', '["platformType", "MacOS"]'),
@@ -157,6 +161,24 @@ describe('step-platform', () => {
     const { text, line } = mutate('["platformType", "Windows"]', '["platformType", "MacOS"]');
     expect(lintDocumentText(text)).toEqual([
       { rule: 'step-platform', line, message: expect.stringContaining('selects MacOS') },
+    ]);
+  });
+});
+
+describe('script-contract', () => {
+  it('reports a loosened parameter pattern in the PowerShell step, naming the contract', () => {
+    const { text, line } = mutate(`"$ArnPattern = '^arn:aws`, `"$ArnPattern = '^arn:(aws|x)`);
+    expect(lintDocumentText(text)).toEqual([
+      { rule: 'script-contract', line, message: expect.stringContaining('ArnPattern must be ^arn:aws') },
+    ]);
+  });
+
+  it('reports a step that never prints the result marker, at its script', () => {
+    const text = SHIPPED.split('ses-smtp-rotation-result').join('ses-smtp-rotation-status');
+    const problems = lintDocumentText(text).filter((p) => p.message.includes('never prints'));
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('step updateLinuxRelay never prints ses-smtp-rotation-result'),
+      expect.stringContaining('never prints ses-smtp-rotation-result'),
     ]);
   });
 });
