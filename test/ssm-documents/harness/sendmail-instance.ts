@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { type MtaInstance, submit } from './mta-instance';
 import { PEERS_DIR, SENDMAIL_BIN, SENDMAIL_ROOT } from './peers';
@@ -61,6 +71,9 @@ export async function createSendmailInstance(options: { relayPort: number; caPem
     `FEATURE(\`authinfo', \`hash -o ${authinfo}.db')dnl`,
     "FEATURE(`nocanonify')dnl",
     "FEATURE(`accept_unresolvable_domains')dnl",
+    // Without it sendmail.cf also opens the submission port on every address (0.0.0.0:587): a second instance (or
+    // one left by a killed run) then cannot start, and the tests see ECONNREFUSED.
+    "FEATURE(`no_default_msa')dnl",
     `DAEMON_OPTIONS(\`Family=inet, Name=MTA, Port=${port}, Addr=127.0.0.3')dnl`,
     "MAILER(`smtp')dnl",
     '',
@@ -84,7 +97,12 @@ export async function createSendmailInstance(options: { relayPort: number; caPem
   };
   const stop = (): void => {
     const p = pid();
-    if (p && running()) process.kill(p, 'SIGTERM');
+    if (p && running()) {
+      process.kill(p, 'SIGTERM');
+      // Wait for it: a daemon still re-executing after the step's SIGHUP would otherwise outlive the test.
+      for (let i = 0; i < 50 && running(); i += 1) execFileSync('sleep', ['0.1']);
+      if (running()) process.kill(p, 'SIGKILL');
+    }
     rmSync(pidFile, { force: true });
   };
   return {
@@ -117,9 +135,32 @@ export async function createSendmailInstance(options: { relayPort: number; caPem
     destroy() {
       try {
         stop();
+        // Queue runners and a restarted daemon rename themselves ("sendmail: accepting connections"): find them
+        // by their working directory (the queue under this instance's directory).
+        killProcessesUnder(dir);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     },
   };
+}
+
+/** Kills every process whose working directory is inside `dir` (Linux /proc). */
+function killProcessesUnder(dir: string): void {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cwd: string;
+    try {
+      cwd = readlinkSync(`/proc/${entry}/cwd`);
+    } catch {
+      continue;
+    }
+    if (cwd === dir || cwd.startsWith(`${dir}/`)) {
+      try {
+        process.kill(Number(entry), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
 }
