@@ -84,6 +84,7 @@ export function createHandler(overrides: HandlerOverrides = {}) {
 function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
   const config: RotationConfig = loadConfig(overrides.env ?? process.env);
   if (config.regionWarning) log.warn(config.regionWarning);
+  for (const { warning } of config.additionalRegions ?? []) if (warning) log.warn(warning);
   const clock = overrides.clock ?? systemClock;
   const fleet = overrides.fleet ?? new SsmFleet({ ssm: new SSMClient({}), config: config.fleet, clock, logger: log });
   const probe =

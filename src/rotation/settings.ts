@@ -3,7 +3,7 @@ import type { SecretValue, SmtpCredential, SmtpSettings } from '../core/secret';
 import type { RotationConfig } from './config';
 
 /** Where the new credential will be used: the Lambda's configuration, checked against what the secret records. */
-export type CredentialTarget = Omit<SmtpCredential, 'username' | 'password'>;
+export type CredentialTarget = Omit<SmtpCredential, 'username' | 'password' | 'additionalRegions'>;
 
 /**
  * The Lambda's configuration decides the region, endpoint, port and user. A secret that records different ones
