@@ -4,6 +4,7 @@
  * decides what needs attention (pure `assess`), so the command itself only prints. Each section reports its own
  * AWS error and the others still run. Never reads more than the key id out of a credential.
  */
+import type { RotationConfig } from '../rotation/config';
 import type { Clock } from '../core/clock';
 import { maskKeyId } from '../core/mask';
 import type { ObservedKey } from '../rotation/reconcile';
@@ -49,6 +50,8 @@ export interface StatusReport {
     region: string | null;
     endpoint: string | null;
     port: number | null;
+    /** The additional regions AWSCURRENT holds a password for (never the password); empty for a single region. */
+    additionalRegions: { region: string; endpoint: string }[];
     content: VersionContent['kind'] | null;
   } | null;
   function: {
@@ -190,6 +193,13 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
     failure: failure ?? null,
   });
   assess(report, { secretId, state, fn, labelled, observed, errors, now: clock.now() });
+  const missing = fn?.ok ? missingRegions(fn.config, labelled?.current) : [];
+  if (missing.length > 0) {
+    report.warnings.push(
+      `AWSCURRENT holds no password for the configured additional region(s) ${missing.join(', ')}: relays pointed ` +
+        'at them refuse it (nothing changes on them); the next rotation adds the password (ses-smtp-rotation rotate)',
+    );
+  }
   return report;
 }
 
@@ -266,6 +276,13 @@ export function assess(report: StatusReport, facts: Facts): void {
   report.state = report.problems.length > 0 ? 'attention' : rotating ? 'rotating' : 'ok';
 }
 
+/** Additional regions the function is configured with that the AWSCURRENT credential has no password for. */
+function missingRegions(config: RotationConfig, content: VersionContent | undefined): string[] {
+  if (content?.kind !== 'credential') return [];
+  const held = new Set((content.credential.additionalRegions ?? []).map((r) => r.region));
+  return (config.additionalRegions ?? []).map((r) => r.region).filter((region) => !held.has(region));
+}
+
 function currentView(versionId: string, content: VersionContent | undefined): StatusReport['current'] {
   const credential = content?.kind === 'credential' ? content.credential : undefined;
   const settings = content?.kind === 'settings' ? content.settings : undefined;
@@ -276,6 +293,7 @@ function currentView(versionId: string, content: VersionContent | undefined): St
     region: credential?.region ?? settings?.region ?? null,
     endpoint: credential?.endpoint ?? settings?.endpoint ?? null,
     port: credential?.port ?? settings?.port ?? null,
+    additionalRegions: (credential?.additionalRegions ?? []).map(({ region, endpoint }) => ({ region, endpoint })),
     content: content?.kind ?? null,
   };
 }

@@ -80,3 +80,24 @@ export function parseRegionalPasswords(
     return { region: o.region, endpoint: o.endpoint, password };
   });
 }
+
+/**
+ * The password a relay installs: the primary one when its relay host is the credential's endpoint, an additional
+ * region's when it is that region's endpoint, none otherwise (the relay must change nothing). The rule the SSM
+ * document applies on the hosts (Linux and IIS), here for the sandbox's simulated relays and the operator CLI.
+ */
+export function passwordForRelay(
+  credential: {
+    readonly password: string;
+    readonly region: string;
+    readonly endpoint: string;
+    readonly additionalRegions?: readonly RegionalPassword[];
+  },
+  relayHost: string,
+): RegionalPassword | undefined {
+  const host = relayHost.toLowerCase();
+  if (host === credential.endpoint) {
+    return { region: credential.region, endpoint: credential.endpoint, password: credential.password };
+  }
+  return credential.additionalRegions?.find((r) => r.endpoint === host);
+}

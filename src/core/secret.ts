@@ -35,6 +35,25 @@ export interface SmtpCredential {
   readonly additionalRegions?: readonly RegionalPassword[];
 }
 
+/**
+ * A credential with every password dropped: what the operator CLI keeps of a version (the additional regions by
+ * name and endpoint only).
+ */
+export type CredentialWithoutPasswords = Omit<SmtpCredential, 'password' | 'additionalRegions'> & {
+  readonly additionalRegions?: readonly Omit<RegionalPassword, 'password'>[];
+};
+
+/** Drops every password of a credential (the primary one and each additional region's). */
+export function withoutPasswords(credential: SmtpCredential): CredentialWithoutPasswords {
+  const { password: _primary, additionalRegions, ...rest } = credential;
+  return {
+    ...rest,
+    ...(additionalRegions !== undefined && {
+      additionalRegions: additionalRegions.map(({ region, endpoint }) => ({ region, endpoint })),
+    }),
+  };
+}
+
 /** Non-credential settings a secret may hold before its first rotation (all optional). */
 export interface SmtpSettings {
   readonly region?: string;

@@ -1,4 +1,5 @@
 import { SecretShapeError } from '../../src/core/errors';
+import { passwordForRelay } from '../../src/core/regional-passwords';
 import { parseSecretValue, serializeCredential, type SmtpCredential } from '../../src/core/secret';
 import { SIGV4_VECTORS } from '../fixtures/smtp-password-vectors';
 
@@ -124,5 +125,24 @@ describe('additionalRegions in the secret', () => {
   it('refuses additional passwords in a secret that has no username', () => {
     const error = rejection(JSON.stringify({ region: 'eu-west-1', additionalRegions: [] }));
     expect(error.field).toBe('additionalRegions');
+  });
+});
+
+describe('passwordForRelay', () => {
+  it('gives the primary password to a relay of the primary endpoint', () => {
+    expect(passwordForRelay(MULTI, 'EMAIL-SMTP.eu-west-1.amazonaws.com')).toEqual({
+      region: 'eu-west-1',
+      endpoint: 'email-smtp.eu-west-1.amazonaws.com',
+      password: PRIMARY,
+    });
+  });
+
+  it("gives the additional region's password to a relay of that region's endpoint", () => {
+    expect(passwordForRelay(MULTI, 'email-smtp.eu-central-1.amazonaws.com')?.password).toBe(DR);
+  });
+
+  it('gives nothing to a relay of any other host', () => {
+    expect(passwordForRelay(MULTI, 'email-smtp.us-east-1.amazonaws.com')).toBeUndefined();
+    expect(passwordForRelay(SINGLE, 'email-smtp.eu-central-1.amazonaws.com')).toBeUndefined();
   });
 });
