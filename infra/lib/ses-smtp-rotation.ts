@@ -7,6 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { DEFAULT_SMTP_PORT, smtpEndpoint } from '../../src/core/endpoint';
+import { LAMBDA_MAX_TIMEOUT_MS } from '../../src/rotation/config-regions';
 import { RotationAlarms } from './alarms';
 import { DEFAULT_DOCUMENTS_DIRECTORY, loadDocuments, selectFleetDocument } from './documents';
 import { rotationEnvironment } from './environment';
@@ -201,7 +202,8 @@ export class SesSmtpRotation extends Construct {
       handler: 'index.handler',
       code: props.code ?? bundledLambdaCode(),
       role: this.role,
-      timeout: Duration.minutes(15),
+      // The function's loader checks the additional regions' probe budget against this same timeout.
+      timeout: Duration.millis(LAMBDA_MAX_TIMEOUT_MS),
       memorySize: 512,
       logGroup: this.functionLogGroup,
       environment,

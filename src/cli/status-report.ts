@@ -4,7 +4,6 @@
  * decides what needs attention (pure `assess`), so the command itself only prints. Each section reports its own
  * AWS error and the others still run. Never reads more than the key id out of a credential.
  */
-import type { RotationConfig } from '../rotation/config';
 import type { Clock } from '../core/clock';
 import { maskKeyId } from '../core/mask';
 import type { ObservedKey } from '../rotation/reconcile';
@@ -14,7 +13,7 @@ import { AwsCallError, problemOf } from './aws-errors';
 import { findStepFailure, type StepFailure } from './function-log';
 import { crossRegionHint } from './preflight-checks';
 import { findPushCommand, viewPush, type PushView } from './push-state';
-import { readLabelled, recordedKeys, refusalOf, type Labelled } from './secret-facts';
+import { missingRegions, readLabelled, recordedKeys, refusalOf, type Labelled } from './secret-facts';
 import {
   readFunctionState,
   readSecretState,
@@ -274,13 +273,6 @@ export function assess(report: StatusReport, facts: Facts): void {
   // The pending key of a resumable rotation is explained above; a second problem would only repeat it.
   if (keys && !keys.pendingKey) problem(keys.problem, keys.fix);
   report.state = report.problems.length > 0 ? 'attention' : rotating ? 'rotating' : 'ok';
-}
-
-/** Additional regions the function is configured with that the AWSCURRENT credential has no password for. */
-function missingRegions(config: RotationConfig, content: VersionContent | undefined): string[] {
-  if (content?.kind !== 'credential') return [];
-  const held = new Set((content.credential.additionalRegions ?? []).map((r) => r.region));
-  return (config.additionalRegions ?? []).map((r) => r.region).filter((region) => !held.has(region));
 }
 
 function currentView(versionId: string, content: VersionContent | undefined): StatusReport['current'] {
