@@ -40,11 +40,13 @@ export async function testSecret(deps: RotationDeps, ctx: StepContext): Promise<
     ({ region }) => !(credential.additionalRegions ?? []).some((r) => r.region === region),
   );
   if (missing.length > 0) {
-    // Created before the region was configured: relays pointed at it refuse this version (nothing is promoted);
-    // the next rotation adds the region's password.
-    log.warn('the pending version has no password for some configured additional regions', {
-      regions: missing.map((r) => r.region),
-    });
+    // Created before the region was configured, and the key's secret is gone: this version can never get that
+    // region's password. Relays pointed at it refuse the version (nothing changes on them, nothing is promoted).
+    log.warn(
+      'the pending version has no password for some configured additional regions: if relays use their endpoints ' +
+        'the push fails on them; abandon this rotation (ses-smtp-rotation rotate --abandon) and rotate again',
+      { regions: missing.map((r) => r.region) },
+    );
   }
   const report = await prove(deps, ctx, credential);
   log.info('the pending credential authenticates', {

@@ -69,6 +69,19 @@ describe('createSecret and testSecret with an additional region', () => {
     expect(failure?.attributes).toMatchObject({ region: 'eu-central-1' });
   });
 
+  it('warns, naming the region and the way out, when the region was configured after the version was created', async () => {
+    account = new SandboxAccount();
+    const token = startRotation(account);
+    await invokeStep(account, 'createSecret', token);
+    const { probe, targets } = probeOf(account);
+    await invokeStep(account, 'testSecret', token, { env: DR_ENV, probe });
+    const warning = account.logs.find((l) => l.message.startsWith('the pending version has no password'));
+    expect(warning?.message).toContain('rotate --abandon');
+    expect(warning?.attributes).toEqual({ regions: ['eu-central-1'], step: 'testSecret', versionId: token });
+    // It proves what the version holds: the primary password only.
+    expect(targets.map((t) => t.region)).toEqual(['eu-west-1']);
+  });
+
   it('refuses at run time when the regions cannot be proven before the function times out', async () => {
     account = new SandboxAccount();
     const token = startRotation(account);
