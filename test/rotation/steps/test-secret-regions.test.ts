@@ -82,6 +82,15 @@ describe('createSecret and testSecret with an additional region', () => {
     expect(targets.map((t) => t.region)).toEqual(['eu-west-1']);
   });
 
+  it('warns at start, and continues, for an additional region not known to have an SMTP endpoint', async () => {
+    account = new SandboxAccount();
+    const token = startRotation(account);
+    await invokeStep(account, 'createSecret', token, { env: { SES_ADDITIONAL_REGIONS: 'ap-east-2' } });
+    const warning = account.logs.find((l) => l.level === 'warn' && l.message.includes('ap-east-2'));
+    expect(warning?.message).toContain('not in this release');
+    expect(pendingCredential(account, token).additionalRegions?.map((r) => r.region)).toEqual(['ap-east-2']);
+  });
+
   it('refuses at run time when the regions cannot be proven before the function times out', async () => {
     account = new SandboxAccount();
     const token = startRotation(account);
