@@ -31,6 +31,10 @@ describe('SandboxAccount with a disaster-recovery region', () => {
     // Each region's password works only in its region.
     const dr = account.installed.get(account.hosts[1]!.instanceId)!;
     expect(account.iam.authenticateSmtp(dr.username, dr.password, 'eu-west-1', { record: false })).toBe(false);
+    // The audit trail names the DR endpoint (never a password: checkInvariants scans the notifications).
+    expect(account.notifications.at(-1)?.message).toContain(
+      'Also proven:    email-smtp.eu-central-1.amazonaws.com (eu-central-1)',
+    );
   });
 
   it('pushes nothing when the DR region refuses the new key, and every relay keeps sending', async () => {
