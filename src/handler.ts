@@ -80,6 +80,7 @@ export function createHandler(overrides: HandlerOverrides = {}) {
 function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
   const config: RotationConfig = loadConfig(overrides.env ?? process.env);
   if (config.regionWarning) log.warn(config.regionWarning);
+  for (const { warning } of config.additionalRegions ?? []) if (warning) log.warn(warning);
   const clock = overrides.clock ?? systemClock;
   // Loaded on first use: a cold start for createSecret parses and runs no SSM, SNS or nodemailer code.
   const adapters = () => import('./adapters/production');

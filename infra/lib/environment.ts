@@ -12,6 +12,8 @@ import { propError, serializeTagTargets } from './validate';
 export interface RotationEnvironmentInput {
   readonly iamUserName: string;
   readonly sesRegion: string;
+  /** Additional SES regions (SES_ADDITIONAL_REGIONS). */
+  readonly additionalSesRegions?: readonly string[];
   readonly smtpPort: number;
   readonly fips: boolean;
   readonly smtpEndpoint?: string;
@@ -39,6 +41,7 @@ export const POWERTOOLS_ENV = {
 /** Which construct prop feeds each variable, so a loader error can name the prop the user actually wrote. */
 const PROP_OF_VARIABLE: Record<string, string> = {
   [ENV.region]: 'sesRegion',
+  [ENV.additionalRegions]: 'additionalSesRegions',
   [ENV.endpoint]: 'smtpEndpoint',
   [ENV.port]: 'smtpPort',
   [ENV.tlsServername]: 'smtpTlsServername',
@@ -63,6 +66,7 @@ export function rotationEnvironment(input: RotationEnvironmentInput): Record<str
   const env: Record<string, string | undefined> = {
     [ENV.iamUserName]: input.iamUserName,
     [ENV.region]: input.sesRegion,
+    [ENV.additionalRegions]: input.additionalSesRegions?.length ? input.additionalSesRegions.join(',') : undefined,
     [ENV.endpoint]: input.smtpEndpoint,
     [ENV.fips]: input.fips ? 'true' : undefined,
     [ENV.port]: String(input.smtpPort),
@@ -145,7 +149,10 @@ function standIn(name: string, env: Record<string, string>): string {
     case ENV.region: {
       // An explicit endpoint names its region; the stand-in must agree with it or the check would misfire.
       const endpoint = env[ENV.endpoint];
-      return (endpoint && !Token.isUnresolved(endpoint) && regionOfSmtpHost(endpoint)) || 'us-east-1';
+      // Nor may it be one of the additional regions (checked again at run time against the real region).
+      const additional = (env[ENV.additionalRegions] ?? '').split(',').map((r) => r.trim());
+      const fallback = ['us-east-1', 'us-west-2'].find((r) => !additional.includes(r));
+      return (endpoint && !Token.isUnresolved(endpoint) && regionOfSmtpHost(endpoint)) || fallback!;
     }
     case ENV.endpoint:
       return 'vpce-stand-in.example.com';

@@ -109,6 +109,17 @@ export interface SesSmtpRotationProps {
   readonly fleet: FleetTargeting;
   /** SES region the SMTP password is derived for. Default: the stack's region. */
   readonly sesRegion?: string;
+  /**
+   * Additional SES regions (a disaster-recovery region): the same key gets one SMTP password per region, stored
+   * under the secret's `additionalRegions` and proven in testSecret before any relay gets it; the SES user may
+   * send in each. Each region's relays use its regional host (`email-smtp[-fips].<region>.amazonaws.com`).
+   * Validated at synth with the function's own rules.
+   * @default none (single region)
+   * @throws ConfigurationError at synth for the primary region, a region twice, a region without an SMTP
+   *   endpoint, a combination with {@link smtpTlsServername}, or more regions than testSecret can prove within
+   *   the function's timeout
+   */
+  readonly additionalSesRegions?: readonly string[];
   /** SMTP port the relays use: 587 (STARTTLS, default) or 465 (implicit TLS). */
   readonly smtpPort?: number;
   /** Use the FIPS SMTP host (`email-smtp-fips.<region>.amazonaws.com`). Default false. */

@@ -65,6 +65,7 @@ export class SesSmtpRotationStack extends Stack {
         maxErrors: s.maxErrors,
       },
       sesRegion: s.sesRegion,
+      additionalSesRegions: s.additionalSesRegions,
       smtpPort: s.smtpPort,
       fips: s.fips,
       smtpEndpoint: s.smtpEndpoint,

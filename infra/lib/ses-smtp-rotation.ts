@@ -7,6 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { DEFAULT_SMTP_PORT, smtpEndpoint } from '../../src/core/endpoint';
+import { LAMBDA_MAX_TIMEOUT_MS } from '../../src/rotation/config-regions';
 import { RotationAlarms } from './alarms';
 import { DEFAULT_DOCUMENTS_DIRECTORY, loadDocuments, selectFleetDocument } from './documents';
 import { rotationEnvironment } from './environment';
@@ -82,18 +83,23 @@ export class SesSmtpRotation extends Construct {
     for (const warning of fleet.warnings) Annotations.of(this).addWarningV2('ses-smtp-rotation:document', warning);
 
     this.user = new iam.User(this, 'SmtpUser', { permissionsBoundary: props.permissionsBoundary });
-    const sesArn = (resource: string, name: string) =>
-      stack.formatArn({ service: 'ses', region: sesRegion, resource, resourceName: name });
+    // SES identities and configuration sets are regional: the user may send in the primary and every additional
+    // region, with the identity (and configuration set) of that region.
+    const sendingRegions = [sesRegion, ...(props.additionalSesRegions ?? [])];
+    const sesArn = (region: string, resource: string, name: string) =>
+      stack.formatArn({ service: 'ses', region, resource, resourceName: name });
     new iam.Policy(this, 'SendRawEmail', {
       users: [this.user],
       statements: [
         new iam.PolicyStatement({
           sid: 'SmtpSendOnly',
           actions: ['ses:SendRawEmail'],
-          resources: [
-            ...props.sending.identities.map((identity) => sesArn('identity', identity)),
-            ...(props.sending.configurationSet ? [sesArn('configuration-set', props.sending.configurationSet)] : []),
-          ],
+          resources: sendingRegions.flatMap((region) => [
+            ...props.sending.identities.map((identity) => sesArn(region, 'identity', identity)),
+            ...(props.sending.configurationSet
+              ? [sesArn(region, 'configuration-set', props.sending.configurationSet)]
+              : []),
+          ]),
         }),
       ],
     });
@@ -156,6 +162,7 @@ export class SesSmtpRotation extends Construct {
     const environment = rotationEnvironment({
       iamUserName: this.user.userName,
       sesRegion,
+      ...(props.additionalSesRegions !== undefined && { additionalSesRegions: props.additionalSesRegions }),
       smtpPort,
       fips: props.fips ?? false,
       smtpEndpoint: props.smtpEndpoint,
@@ -195,7 +202,8 @@ export class SesSmtpRotation extends Construct {
       handler: 'index.handler',
       code: props.code ?? bundledLambdaCode(),
       role: this.role,
-      timeout: Duration.minutes(15),
+      // The function's loader checks the additional regions' probe budget against this same timeout.
+      timeout: Duration.millis(LAMBDA_MAX_TIMEOUT_MS),
       memorySize: 512,
       logGroup: this.functionLogGroup,
       environment,

@@ -12,6 +12,7 @@ export interface DeploymentSettings {
   readonly identities: string[];
   readonly configurationSet?: string;
   readonly sesRegion?: string;
+  readonly additionalSesRegions?: string[];
   readonly smtpPort?: number;
   readonly fips?: boolean;
   readonly smtpEndpoint?: string;
@@ -46,6 +47,7 @@ export const CONTEXT_KEYS = {
   identities: 'verified SES identities the relays send from (comma-separated), e.g. example.com',
   configurationSet: 'SES configuration set name',
   sesRegion: 'SES region of the SMTP endpoint, e.g. eu-west-1',
+  additionalSesRegions: 'additional SES regions with their own SMTP password (comma-separated), e.g. eu-central-1',
   smtpPort: 'SMTP port: 587 or 465',
   fips: 'true to use the FIPS SMTP host',
   smtpEndpoint: 'explicit SMTP host name',
@@ -126,6 +128,7 @@ export function settingsFromContext(get: (key: string) => unknown): DeploymentSe
     identities,
     configurationSet: text('configurationSet'),
     sesRegion: text('sesRegion'),
+    additionalSesRegions: list('additionalSesRegions'),
     smtpPort: int('smtpPort'),
     fips: bool('fips'),
     smtpEndpoint: text('smtpEndpoint'),

@@ -119,6 +119,7 @@ const CONTEXT_KEY_OF_PROP: Record<string, string> = {
   logRetention: 'logRetentionDays',
   smtpTrustedCaPem: 'smtpTrustedCaPem / smtpTrustedCaFile',
   sesRegion: 'sesRegion',
+  additionalSesRegions: 'additionalSesRegions',
   smtpPort: 'smtpPort',
   smtpEndpoint: 'smtpEndpoint',
   smtpTlsServername: 'smtpTlsServername',

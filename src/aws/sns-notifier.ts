@@ -28,6 +28,7 @@ export class SnsNotifier implements Notifier {
           `SSM command:    ${audit.commandId}`,
           `Hosts updated:  ${audit.hostsUpdated}`,
           `Endpoint:       ${audit.endpoint} (${audit.region})`,
+          ...(audit.additionalRegions ?? []).map((r) => `Also proven:    ${r.endpoint} (${r.region})`),
           `Completed at:   ${audit.completedAt}`,
           '',
           JSON.stringify(audit),

@@ -217,8 +217,14 @@ async function fleetChecks(
   });
 }
 
+/** Every SMTP endpoint the rotation proves: the primary one, then each additional region's (one line each). */
 async function smtpCheck(checks: Checks, runtime: Runtime, config: RotationConfig): Promise<void> {
-  const host = config.endpoint;
+  for (const host of [config.endpoint, ...(config.additionalRegions ?? []).map((r) => r.endpoint)]) {
+    await smtpCheckOf(checks, runtime, host, config.port);
+  }
+}
+
+async function smtpCheckOf(checks: Checks, runtime: Runtime, host: string, port: number): Promise<void> {
   let addresses: string[];
   try {
     addresses = await runtime.resolve(host);
@@ -226,17 +232,17 @@ async function smtpCheck(checks: Checks, runtime: Runtime, config: RotationConfi
     checks.problem(
       'smtp-endpoint',
       `${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      'check SMTP_ENDPOINT / SES_REGION and the DNS of the network the function runs in',
+      'check SMTP_ENDPOINT / SES_REGION / SES_ADDITIONAL_REGIONS and the DNS of the network the function runs in',
     );
     return;
   }
   await checks.run('smtp-endpoint', 'retry from a machine that can reach the endpoint', async () => {
-    const reply = await runtime.checkSmtp(host, config.port);
-    if (reply.ok) checks.ok('smtp-endpoint', `${host}:${config.port} (${addresses.join(', ')}): ${reply.detail}`);
+    const reply = await runtime.checkSmtp(host, port);
+    if (reply.ok) checks.ok('smtp-endpoint', `${host}:${port} (${addresses.join(', ')}): ${reply.detail}`);
     else
       checks.problem(
         'smtp-endpoint',
-        `${host}:${config.port}: ${reply.detail}`,
+        `${host}:${port}: ${reply.detail}`,
         'check the port and TLS mode (587 STARTTLS, 465 TLS), security groups, NACLs, NAT or the email-smtp VPC endpoint; port 25 is restricted on EC2 and Lambda',
       );
   });

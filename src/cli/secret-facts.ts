@@ -69,3 +69,10 @@ function recordedValue(content: VersionContent | undefined): RecordedValue | und
 function keyOf(content: VersionContent | undefined): string | undefined {
   return content?.kind === 'credential' ? content.credential.username : undefined;
 }
+
+/** Additional regions the function is configured with that the AWSCURRENT credential has no password for. */
+export function missingRegions(config: RotationConfig, content: VersionContent | undefined): string[] {
+  if (content?.kind !== 'credential') return [];
+  const held = new Set((content.credential.additionalRegions ?? []).map((r) => r.region));
+  return (config.additionalRegions ?? []).map((r) => r.region).filter((region) => !held.has(region));
+}

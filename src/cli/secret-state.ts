@@ -10,7 +10,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { SecretStore } from '../aws/secret-store';
-import { parseSecretValue, type SmtpCredential, type SmtpSettings } from '../core/secret';
+import { parseSecretValue, withoutPasswords, type CredentialWithoutPasswords, type SmtpSettings } from '../core/secret';
 import { ENV, loadConfig, type RotationConfig } from '../rotation/config';
 import { RETIREMENT_TAGS } from '../rotation/retirement';
 import { credentialOf } from '../rotation/credential';
@@ -48,7 +48,7 @@ export type VersionContent =
   | { readonly kind: 'no-value' }
   | { readonly kind: 'empty'; readonly asPending: string }
   | { readonly kind: 'settings'; readonly settings: SmtpSettings; readonly asPending: string }
-  | { readonly kind: 'credential'; readonly credential: Omit<SmtpCredential, 'password'> }
+  | { readonly kind: 'credential'; readonly credential: CredentialWithoutPasswords }
   | { readonly kind: 'unreadable'; readonly problem: string; readonly asPending: string };
 
 /** A rotation function's configuration as the CLI sees it. */
@@ -167,8 +167,8 @@ export async function readVersionContent(
   try {
     const parsed = parseSecretValue(version.secretString);
     if (parsed.kind === 'credential') {
-      const { password: _dropped, ...credential } = parsed.credential;
-      return { kind: 'credential', credential };
+      // Every password, the additional regions' too, is dropped here.
+      return { kind: 'credential', credential: withoutPasswords(parsed.credential) };
     }
     if (parsed.kind === 'settings') {
       const { region: r, endpoint, port, iamUserName, fips } = parsed.settings;

@@ -13,7 +13,7 @@ import { problemOf } from './aws-errors';
 import { findStepFailure, type StepFailure } from './function-log';
 import { crossRegionHint } from './preflight-checks';
 import { findPushCommand, viewPush, type PushView } from './push-state';
-import { readLabelled, recordedKeys, refusalOf, type Labelled } from './secret-facts';
+import { missingRegions, readLabelled, recordedKeys, refusalOf, type Labelled } from './secret-facts';
 import {
   readFunctionState,
   readSecretState,
@@ -52,6 +52,8 @@ export interface StatusReport {
     region: string | null;
     endpoint: string | null;
     port: number | null;
+    /** The additional regions AWSCURRENT holds a password for (never the password); empty for a single region. */
+    additionalRegions: { region: string; endpoint: string }[];
     content: VersionContent['kind'] | null;
   } | null;
   function: {
@@ -194,6 +196,13 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
     failure: failure ?? null,
   });
   assess(report, { secretId, state, fn, labelled, observed, errors, now: clock.now() });
+  const missing = fn?.ok ? missingRegions(fn.config, labelled?.current) : [];
+  if (missing.length > 0) {
+    report.warnings.push(
+      `AWSCURRENT holds no password for the configured additional region(s) ${missing.join(', ')}: relays pointed ` +
+        'at them refuse it (nothing changes on them); the next rotation adds the password (ses-smtp-rotation rotate)',
+    );
+  }
   return report;
 }
 
@@ -280,6 +289,7 @@ function currentView(versionId: string, content: VersionContent | undefined): St
     region: credential?.region ?? settings?.region ?? null,
     endpoint: credential?.endpoint ?? settings?.endpoint ?? null,
     port: credential?.port ?? settings?.port ?? null,
+    additionalRegions: (credential?.additionalRegions ?? []).map(({ region, endpoint }) => ({ region, endpoint })),
     content: content?.kind ?? null,
   };
 }

@@ -10,6 +10,14 @@ export const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 export const HOST_NAME =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
+/**
+ * An endpoint field of the secret: a host name in lower case (the documents compare it with the relay host
+ * lower-cased, so a mixed-case value could never match).
+ */
+export function isSecretEndpoint(host: string): boolean {
+  return HOST_NAME.test(host) && host === host.toLowerCase();
+}
+
 /** A tag key Run Command can target (`tag:<key>`): EC2's tag-key characters, 1–128 of them. */
 export const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 

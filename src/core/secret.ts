@@ -1,13 +1,15 @@
 import { assertHostMatchesRegion, DEFAULT_SMTP_PORT, smtpEndpoint } from './endpoint';
-import { LegacyPasswordError, SecretShapeError, TemporaryCredentialError } from './errors';
+import { SecretShapeError, TemporaryCredentialError } from './errors';
+import { IAM_USER_NAME, isSecretEndpoint } from './grammar';
+import { ACCESS_KEY_ID_PATTERN } from './key-shapes';
+import { parseSmtpPassword } from './password-field';
 import { REGION_PATTERN } from './regions';
 import {
-  ACCESS_KEY_ID_PATTERN,
-  SECRET_ACCESS_KEY_PATTERN,
-  SIGV2_SMTP_PASSWORD_PATTERN,
-  SMTP_PASSWORD_PATTERN,
-} from './key-shapes';
-import { HOST_NAME, IAM_USER_NAME } from './grammar';
+  ADDITIONAL_REGIONS_FIELD,
+  parseRegionalPasswords,
+  serializeRegionalPasswords,
+  type RegionalPassword,
+} from './regional-passwords';
 
 /**
  * The value the rotation stores in the secret. The raw IAM secret access key is never stored: the SMTP password
@@ -26,6 +28,31 @@ export interface SmtpCredential {
   readonly port: number;
   /** The IAM user that owns the access key. */
   readonly iamUserName: string;
+  /**
+   * Passwords of the same key for the additional (disaster-recovery) regions, stored under `additionalRegions`.
+   * Absent (never an empty list) for a single-region credential, so its serialization is unchanged.
+   * @default none
+   */
+  readonly additionalRegions?: readonly RegionalPassword[];
+}
+
+/**
+ * A credential with every password dropped: what the operator CLI keeps of a version (the additional regions by
+ * name and endpoint only).
+ */
+export type CredentialWithoutPasswords = Omit<SmtpCredential, 'password' | 'additionalRegions'> & {
+  readonly additionalRegions?: readonly Omit<RegionalPassword, 'password'>[];
+};
+
+/** Drops every password of a credential (the primary one and each additional region's). */
+export function withoutPasswords(credential: SmtpCredential): CredentialWithoutPasswords {
+  const { password: _primary, additionalRegions, ...rest } = credential;
+  return {
+    ...rest,
+    ...(additionalRegions !== undefined && {
+      additionalRegions: additionalRegions.map(({ region, endpoint }) => ({ region, endpoint })),
+    }),
+  };
 }
 
 /** Non-credential settings a secret may hold before its first rotation (all optional). */
@@ -84,6 +111,9 @@ export function parseSecretObject(json: unknown): SecretValue {
   const hasUser = o.username !== undefined;
   const hasPassword = o.password !== undefined;
   if (!hasUser && !hasPassword) {
+    if (o[ADDITIONAL_REGIONS_FIELD] !== undefined) {
+      throw new SecretShapeError(ADDITIONAL_REGIONS_FIELD, 'holds passwords but username and password are missing');
+    }
     return Object.keys(settings).length === 0 ? { kind: 'empty' } : { kind: 'settings', settings };
   }
   if (!hasUser) throw new SecretShapeError('username', 'is missing: a password needs the access key id it belongs to');
@@ -98,6 +128,8 @@ export function parseSecretObject(json: unknown): SecretValue {
   const region = settings.region as string;
   const endpoint = settings.endpoint as string;
   assertHostMatchesRegion(endpoint, region);
+  const additional = o[ADDITIONAL_REGIONS_FIELD];
+  const additionalRegions = additional === undefined ? [] : parseRegionalPasswords(additional, { region, endpoint });
   return {
     kind: 'credential',
     credential: {
@@ -107,14 +139,24 @@ export function parseSecretObject(json: unknown): SecretValue {
       endpoint,
       port: settings.port ?? DEFAULT_SMTP_PORT,
       iamUserName: settings.iamUserName as string,
+      ...(additionalRegions.length > 0 && { additionalRegions }),
     },
   };
 }
 
 /** Serializes a credential with a stable field order (PutSecretValue idempotency compares the exact string). */
 export function serializeCredential(credential: SmtpCredential): string {
-  const { username, password, region, endpoint, port, iamUserName } = credential;
-  return JSON.stringify({ username, password, region, endpoint, port, iamUserName });
+  const { username, password, region, endpoint, port, iamUserName, additionalRegions = [] } = credential;
+  // Last, and only when present: the Linux step reads the primary fields from the text before this one.
+  return JSON.stringify({
+    username,
+    password,
+    region,
+    endpoint,
+    port,
+    iamUserName,
+    ...(additionalRegions.length > 0 && { [ADDITIONAL_REGIONS_FIELD]: serializeRegionalPasswords(additionalRegions) }),
+  });
 }
 
 /** The endpoint settings resolve to: the explicit one, else the standard (or FIPS) host of the region. */
@@ -141,25 +183,6 @@ export function parseAccessKeyId(value: unknown, field: string): string {
   return value;
 }
 
-function parseSmtpPassword(value: unknown, field: string): string {
-  if (typeof value !== 'string') throw new SecretShapeError(field, 'must be a string (a SigV4 SES SMTP password)');
-  if (SMTP_PASSWORD_PATTERN.test(value)) return value;
-  if (SIGV2_SMTP_PASSWORD_PATTERN.test(value)) {
-    throw new LegacyPasswordError(
-      `secret field "${field}" holds a legacy SigV2 SMTP password (starts with "A"): SES no longer accepts those. ` +
-        'Run a rotation to mint a key and store a SigV4 password (ses-smtp-rotation rotate)',
-    );
-  }
-  if (SECRET_ACCESS_KEY_PATTERN.test(value)) {
-    throw new SecretShapeError(
-      field,
-      'looks like a raw IAM secret access key (40 characters), not an SMTP password: SES expects the password ' +
-        'derived from it for one region, and the raw key must never be stored. Run a rotation to fix the secret',
-    );
-  }
-  throw new SecretShapeError(field, 'must be a SigV4 SES SMTP password: 44 characters starting with "B"');
-}
-
 function parseSettings(o: Record<string, unknown>): SmtpSettings {
   const s: { -readonly [K in keyof SmtpSettings]: SmtpSettings[K] } = {};
   if (o.region !== undefined) {
@@ -169,7 +192,7 @@ function parseSettings(o: Record<string, unknown>): SmtpSettings {
     s.region = o.region;
   }
   if (o.endpoint !== undefined) {
-    if (typeof o.endpoint !== 'string' || !HOST_NAME.test(o.endpoint) || o.endpoint !== o.endpoint.toLowerCase()) {
+    if (typeof o.endpoint !== 'string' || !isSecretEndpoint(o.endpoint)) {
       throw new SecretShapeError(
         'endpoint',
         'must be a lower-case host name such as email-smtp.eu-west-1.amazonaws.com',

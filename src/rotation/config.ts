@@ -8,6 +8,8 @@ import {
   parseTrustedCaPem,
   TrustedCaProblem,
 } from '../core/trusted-ca';
+import type { AdditionalRegion } from '../core/additional-regions';
+import { ADDITIONAL_REGIONS_ENV, loadAdditionalRegions } from './config-regions';
 import { RETIREMENT_ENV, loadRetirementPolicy, type RetirementPolicy } from './retirement-policy';
 
 export type { TagTarget } from '../core/grammar';
@@ -38,6 +40,11 @@ export interface RotationConfig {
   readonly regionWarning?: string;
   readonly endpoint: string;
   readonly port: number;
+  /**
+   * Additional (disaster-recovery) SES regions: the same key gets a password for each, proven before the push.
+   * @default none (a single-region configuration behaves exactly as before)
+   */
+  readonly additionalRegions?: readonly AdditionalRegion[];
   /** Name to verify the endpoint's certificate against (VPC endpoint DNS names); default the host. */
   readonly tlsServername?: string;
   /**
@@ -62,6 +69,7 @@ export interface RotationConfig {
 export const ENV = {
   iamUserName: 'SES_IAM_USER_NAME',
   region: 'SES_REGION',
+  additionalRegions: ADDITIONAL_REGIONS_ENV,
   endpoint: 'SMTP_ENDPOINT',
   fips: 'SMTP_FIPS',
   port: 'SMTP_PORT',
@@ -112,6 +120,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
   } catch (error) {
     fail(ENV.endpoint, (error as Error).message);
   }
+  const safetyMarginMs = integer(env, ENV.safetyMarginSeconds, 30, 5, 300) * 1000;
+  const probeMaxWaitMs = integer(env, ENV.probeMaxWaitSeconds, 150, 5, 840) * 1000;
+  const additionalRegions = loadAdditionalRegions(optional(env, ENV.additionalRegions), {
+    primaryRegion: regionInfo.region,
+    fips,
+    tlsServernameSet: optional(env, ENV.tlsServername) !== undefined,
+    probeMaxWaitMs,
+    safetyMarginMs,
+  });
   const trustedCaPem = loadTrustedCa(env);
   const expectedSecretArn = optional(env, ENV.expectedSecretArn);
   if (expectedSecretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:/.test(expectedSecretArn)) {
@@ -123,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
     ...(regionInfo.warning ? { regionWarning: regionInfo.warning } : {}),
     endpoint,
     port: integer(env, ENV.port, DEFAULT_SMTP_PORT, 1, 65535),
+    ...(additionalRegions.length > 0 && { additionalRegions }),
     ...(optional(env, ENV.tlsServername) ? { tlsServername: optional(env, ENV.tlsServername) } : {}),
     ...(trustedCaPem ? { trustedCaPem } : {}),
     ...(expectedSecretArn ? { expectedSecretArn } : {}),
@@ -130,8 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
     ...(optional(env, ENV.notificationTopicArn)
       ? { notificationTopicArn: optional(env, ENV.notificationTopicArn) }
       : {}),
-    safetyMarginMs: integer(env, ENV.safetyMarginSeconds, 30, 5, 300) * 1000,
-    probeMaxWaitMs: integer(env, ENV.probeMaxWaitSeconds, 150, 5, 840) * 1000,
+    safetyMarginMs,
+    probeMaxWaitMs,
     retirement: loadRetirementPolicy(env),
   };
 }

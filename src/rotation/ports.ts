@@ -75,6 +75,8 @@ export interface RotationAudit {
   readonly hostsUpdated: number;
   readonly region: string;
   readonly endpoint: string;
+  /** The additional regions the version holds a password for (never the password). @default none */
+  readonly additionalRegions?: readonly { readonly region: string; readonly endpoint: string }[];
   readonly completedAt: string;
 }
 

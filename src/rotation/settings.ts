@@ -1,9 +1,9 @@
 import { ConfigurationError } from '../core/errors';
-import type { SecretValue, SmtpCredential, SmtpSettings } from '../core/secret';
+import type { CredentialWithoutPasswords, SecretValue, SmtpCredential, SmtpSettings } from '../core/secret';
 import type { RotationConfig } from './config';
 
 /** Where the new credential will be used: the Lambda's configuration, checked against what the secret records. */
-export type CredentialTarget = Omit<SmtpCredential, 'username' | 'password'>;
+export type CredentialTarget = Omit<SmtpCredential, 'username' | 'password' | 'additionalRegions'>;
 
 /**
  * The Lambda's configuration decides the region, endpoint, port and user. A secret that records different ones
@@ -26,7 +26,7 @@ export function recordedTarget(current: RecordedValue): Partial<CredentialTarget
 export type RecordedValue =
   | { readonly kind: 'empty' }
   | { readonly kind: 'settings'; readonly settings: SmtpSettings }
-  | { readonly kind: 'credential'; readonly credential: Omit<SmtpCredential, 'password'> };
+  | { readonly kind: 'credential'; readonly credential: CredentialWithoutPasswords };
 
 /**
  * The check of {@link resolveTarget} on already extracted fields.

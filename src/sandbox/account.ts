@@ -1,14 +1,13 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeDocumentCommand, DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { RESULT_MARKER } from '../core/document-contract';
 import { smtpEndpoint } from '../core/endpoint';
-import { maskKeyId } from '../core/mask';
-import { parseSecretValue, type SmtpCredential } from '../core/secret';
+import type { SmtpCredential } from '../core/secret';
 import type { RetirementMetrics } from '../rotation/deps';
 import type { SmtpProbe } from '../rotation/ports';
 import { CallRecorder } from './call-recorder';
-import { makeHosts, type FakeHost, type HostRunner, type MakeHostsOptions } from './fake-fleet-hosts';
+import { hostAgent } from './host-agent';
+import { makeHosts, type FakeHost, type MakeHostsOptions } from './fake-fleet-hosts';
 import { FakeCloudWatchLogs } from './fake-cloudwatch-logs';
 import { FakeIam } from './fake-iam';
 import { FakeLambda } from './fake-lambda';
@@ -42,6 +41,12 @@ export interface SandboxOptions {
    * staged retirement keep their one-key end state; the product's own default is `staged`.
    */
   readonly retirement?: 'immediate' | 'staged';
+  /**
+   * A disaster-recovery region (SES_ADDITIONAL_REGIONS): every other host (the 2nd, 4th, …) relays to its regional
+   * endpoint and so installs its password.
+   * @default none (single region)
+   */
+  readonly additionalRegion?: string;
 }
 
 /** One log line the sandbox captured. */
@@ -93,6 +98,8 @@ export class SandboxAccount {
   readonly promotionViolations: string[] = [];
   readonly endpoint: string;
   readonly port: number;
+  /** The disaster-recovery region and the host its relays use, when configured. */
+  readonly additionalRegion?: { readonly region: string; readonly endpoint: string };
   /** The aws-sdk-client-mock stubs, for aws-sdk-client-mock-jest matchers in tests. */
   readonly mocks: Record<'secretsManager' | 'iam' | 'sns' | 'ssm' | 'lambda' | 'logs', ReturnType<typeof wireIam>>;
 
@@ -102,6 +109,9 @@ export class SandboxAccount {
     this.endpoint = options.endpoint ?? smtpEndpoint(this.region);
     this.port = options.port ?? 587;
     this.retirement = options.retirement ?? 'immediate';
+    if (options.additionalRegion !== undefined) {
+      this.additionalRegion = { region: options.additionalRegion, endpoint: smtpEndpoint(options.additionalRegion) };
+    }
     this.iam = new FakeIam(this.clock);
     this.iam.addUser(this.userName);
     const initialValue =
@@ -119,7 +129,10 @@ export class SandboxAccount {
       tags: { [TAG_KEY]: TAG_VALUE },
       ...(options.hostDurationMs !== undefined ? { durationMs: options.hostDurationMs } : {}),
     });
-    this.ssm = new FakeSsm({ clock: this.clock, hosts: this.hosts, runOnHost: this.hostAgent() });
+    this.hosts.forEach((host, index) => {
+      if (this.additionalRegion && index % 2 === 1) host.relayHost = this.additionalRegion.endpoint;
+    });
+    this.ssm = new FakeSsm({ clock: this.clock, hosts: this.hosts, runOnHost: hostAgent(this) });
     this.inventory = new FakeSsmInventory(() => this.hosts);
     // A construct-made log group, as LoggingConfig names it (not Lambda's /aws/lambda/<name> default).
     this.lambda = new FakeLambda(
@@ -172,6 +185,7 @@ export class SandboxAccount {
       FLEET_POLL_INTERVAL_SECONDS: '5',
       NOTIFICATION_TOPIC_ARN: `arn:aws:sns:${this.region}:111122223333:ses-smtp-rotation`,
       RETIREMENT_POLICY: this.retirement,
+      ...(this.additionalRegion && { SES_ADDITIONAL_REGIONS: this.additionalRegion.region }),
       ...this.lambda?.overrides,
       ...overrides,
     };
@@ -214,7 +228,8 @@ export class SandboxAccount {
 
   /** Every secret value this account ever produced: secret access keys and their SMTP passwords. */
   secretValues(): string[] {
-    return this.iam.everMinted.flatMap((k) => [k.secret, this.iam.smtpPassword(k, this.region)]);
+    const regions = [this.region, ...(this.additionalRegion ? [this.additionalRegion.region] : [])];
+    return this.iam.everMinted.flatMap((k) => [k.secret, ...regions.map((r) => this.iam.smtpPassword(k, r))]);
   }
 
   restore(): void {
@@ -227,60 +242,18 @@ export class SandboxAccount {
       created: new Date(this.clock.now() - 200 * 86_400_000),
       lastUsed: new Date(this.clock.now() - 3_600_000),
     });
-    const password = this.iam.smtpPassword(consoleKey, this.region);
     for (const host of this.hosts) {
+      const dr = host.relayHost !== undefined ? this.additionalRegion : undefined;
+      const region = dr?.region ?? this.region;
       this.installed.set(host.instanceId, {
         username: consoleKey.id,
-        password,
-        region: this.region,
-        endpoint: this.endpoint,
+        password: this.iam.smtpPassword(consoleKey, region),
+        region,
+        endpoint: dr?.endpoint ?? this.endpoint,
         port: this.port,
         iamUserName: this.userName,
       });
     }
-  }
-
-  /**
-   * What the SSM document does on a relay: fetch the secret by ARN + version id with the host's own role, install
-   * it, verify it authenticates, and roll back and fail if it does not. Host traffic is not the Lambda's: it is
-   * not recorded as an API call of the rotation.
-   */
-  private hostAgent(): HostRunner {
-    return async (host, request) => {
-      const versionId = request.parameters.VersionId?.[0] ?? '';
-      const mta = host.mta ?? (host.platform === 'Windows' ? 'iis' : 'postfix');
-      let credential: SmtpCredential;
-      try {
-        const value = this.secrets.getSecretValue({
-          SecretId: request.parameters.SecretArn?.[0],
-          VersionId: versionId,
-        });
-        const parsed = parseSecretValue(value.SecretString);
-        if (parsed.kind !== 'credential') throw new Error('secret holds no credential');
-        credential = parsed.credential;
-      } catch {
-        return {
-          status: 'Failed',
-          output: `${RESULT_MARKER} status=failed mta=${mta} reason=fetch-secret rollback=not-needed key=-`,
-          exitCode: 1,
-        };
-      }
-      const previous = this.installed.get(host.instanceId);
-      this.installed.set(host.instanceId, { ...credential, versionId });
-      if (!this.iam.authenticateSmtp(credential.username, credential.password, credential.region)) {
-        if (previous) this.installed.set(host.instanceId, previous);
-        else this.installed.delete(host.instanceId);
-        return {
-          status: 'Failed',
-          output: `${RESULT_MARKER} status=failed mta=${mta} reason=relay-rejected rollback=not-needed key=${maskKeyId(credential.username)}`,
-          exitCode: 1,
-        };
-      }
-      return {
-        status: 'Success',
-        output: `${RESULT_MARKER} status=updated mta=${mta} key=${maskKeyId(credential.username)}`,
-      };
-    };
   }
 
   private checkHostsHold(versionId: string): void {

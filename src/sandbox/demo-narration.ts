@@ -69,10 +69,18 @@ export function narratingLog(account: SandboxAccount, print: (line: string) => v
   const show = (level: 'info' | 'warn' | 'error') => (message: string, attributes?: Record<string, unknown>) => {
     capture[level](message, attributes);
     if (level === 'info' && !notable.test(message)) return;
-    const facts = ['keyId', 'commandId', 'hostsUpdated', 'attempts', 'reason']
+    const facts = ['keyId', 'commandId', 'hostsUpdated', 'attempts', 'reason', 'additionalRegions']
       .filter((k) => attributes?.[k] !== undefined)
-      .map((k) => `${k}=${String(attributes?.[k])}`);
+      .map((k) => `${k}=${fact(attributes?.[k])}`);
     print(`      ${message}${facts.length ? ` (${facts.join(', ')})` : ''}`);
   };
   return { info: show('info'), warn: show('warn'), error: () => undefined };
+}
+
+/** A log attribute as the narration shows it: additional regions by name (they are logged with their reports). */
+function fact(value: unknown): string {
+  if (!Array.isArray(value)) return String(value);
+  return value
+    .map((v: unknown) => (typeof v === 'object' && v !== null ? String((v as { region?: unknown }).region) : String(v)))
+    .join('+');
 }

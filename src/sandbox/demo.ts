@@ -23,6 +23,11 @@ export interface DemoOptions {
   readonly lifecycle?: boolean;
   /** A consumer the push does not reach keeps using the old key (implies {@link lifecycle}). */
   readonly strayConsumer?: boolean;
+  /**
+   * A disaster-recovery region: a second SES-like endpoint accepting only that region's passwords, and every
+   * other relay pointed at it. @default none (single region)
+   */
+  readonly drRegion?: string;
   /** Receives one human-readable line per event (omitted for --json). */
   readonly print?: (line: string) => void;
 }
@@ -34,6 +39,13 @@ export interface DemoReport {
   /** Relays per mail server (postfix, exim, sendmail, iis). */
   readonly mtas: Record<string, number>;
   readonly endpoint: string;
+  /** The DR region, the endpoint name its relays use, where the demo serves it, and how many relays use it. */
+  readonly drRegion?: {
+    readonly region: string;
+    readonly endpoint: string;
+    readonly servedAt: string;
+    readonly relays: number;
+  };
   readonly runs: readonly { token: string; succeeded: boolean; attempts: number; errors: string[] }[];
   readonly failedHost?: string;
   readonly crashAt?: Step;
@@ -55,6 +67,9 @@ const MTA_NAMES: Readonly<Record<string, string>> = {
 
 const MTA_ORDER = Object.keys(MTA_NAMES);
 
+/** The demo account's primary SES region. */
+export const DEMO_REGION = 'eu-west-1';
+
 /**
  * Runs a whole rotation offline: a sandbox account (stateful fakes of Secrets Manager, IAM and SSM), a fleet of
  * simulated relays (mixed Linux and Windows) that fetch the secret by version id and authenticate over real SMTP,
@@ -71,10 +86,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     certificate: ca.issueServerCertificate(['127.0.0.1']),
     name: 'email-smtp.demo.local',
     authenticate: (username, password) =>
-      accountRef.current?.iam.authenticateSmtp(username, password, 'eu-west-1') ? 'accept' : 'reject',
+      accountRef.current?.iam.authenticateSmtp(username, password, DEMO_REGION) ? 'accept' : 'reject',
   });
   const port = await ses.start();
+  const dr = options.drRegion === undefined ? undefined : await startDrEndpoint(options.drRegion, ca, accountRef);
   const account = new SandboxAccount({
+    region: DEMO_REGION,
+    ...(dr && { additionalRegion: dr.region }),
     hosts: hostCount,
     platforms: 'mixed',
     initialSecret: 'settings',
@@ -85,18 +103,46 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   });
   accountRef.current = account;
   // The probe waits on the sandbox's clock, the same one its deadlines are measured with.
-  const probe = createSmtpProbe({ clock: account.clock, extraCaPem: ca.caCertPem });
+  const direct = createSmtpProbe({ clock: account.clock, extraCaPem: ca.caCertPem });
+  const probe = dr && account.additionalRegion ? routed(direct, account.additionalRegion.endpoint, dr.port) : direct;
   try {
-    return await rotateAndProve(account, ses, probe, hostCount, options, print);
+    return await rotateAndProve(account, [ses, ...(dr ? [dr.endpoint] : [])], probe, hostCount, options, print);
   } finally {
     account.restore();
     await ses.stop();
+    await dr?.endpoint.stop();
   }
+}
+
+/** The DR region's SES-like endpoint: it accepts only passwords derived for that region. */
+async function startDrEndpoint(
+  region: string,
+  ca: ReturnType<typeof createTlsAuthority>,
+  accountRef: { current?: SandboxAccount },
+): Promise<{ region: string; endpoint: SesLikeSmtpEndpoint; port: number }> {
+  const endpoint = new SesLikeSmtpEndpoint({
+    certificate: ca.issueServerCertificate(['127.0.0.1']),
+    name: `email-smtp.${region}.demo.local`,
+    authenticate: (username, password) =>
+      accountRef.current?.iam.authenticateSmtp(username, password, region) ? 'accept' : 'reject',
+  });
+  return { region, endpoint, port: await endpoint.start() };
+}
+
+/**
+ * The demo's stand-in for DNS: the DR region's real endpoint name (what the secret and the relays record) is
+ * served by the local DR endpoint. Everything else goes where it says.
+ */
+function routed(probe: SmtpProbe, drHost: string, drPort: number): SmtpProbe {
+  return {
+    authenticate: (target, deadline) =>
+      probe.authenticate(target.host === drHost ? { ...target, host: '127.0.0.1', port: drPort } : target, deadline),
+  };
 }
 
 async function rotateAndProve(
   account: SandboxAccount,
-  ses: SesLikeSmtpEndpoint,
+  [ses, drSes]: SesLikeSmtpEndpoint[],
   probe: SmtpProbe,
   hostCount: number,
   options: DemoOptions,
@@ -120,6 +166,16 @@ async function rotateAndProve(
       .join(', ')}), tag Role=smtp-relay.`,
   );
   print(`SES-like SMTP endpoint on 127.0.0.1:${account.port} (STARTTLS, certificate from a CA made for this run).`);
+  const dr = account.additionalRegion;
+  const drRelays = account.hosts.filter((h) => h.relayHost !== undefined).length;
+  if (dr && drSes) {
+    print(
+      `DR region ${dr.region}: a second SES-like endpoint on 127.0.0.1:${drSes.port} stands in for ${dr.endpoint}; it`,
+    );
+    print(
+      `  accepts only ${dr.region} passwords. ${drRelays} relays (every other one) relay to it and install that region's password.`,
+    );
+  }
   print('');
 
   const failing = options.failHost !== undefined ? account.hosts[options.failHost - 1] : undefined;
@@ -181,14 +237,21 @@ async function rotateAndProve(
     proof.oldPasswordRejected &&
     proof.keysOnUser === 1 &&
     (retirement?.ok ?? true);
+  const attempts = drSes
+    ? `${ses!.authAttemptCount} (primary) and ${drSes.authAttemptCount} (${dr?.region})`
+    : `${ses!.authAttemptCount}`;
   print(
-    `SMTP AUTH attempts seen by the endpoint: ${ses.authAttemptCount}. AWS API calls made by the Lambda: ${account.recorder.calls.length}.`,
+    `SMTP AUTH attempts seen by the endpoint: ${attempts}. AWS API calls made by the Lambda: ${account.recorder.calls.length}.`,
   );
   return {
     hosts: hostCount,
     platforms,
     mtas,
     endpoint: `127.0.0.1:${account.port}`,
+    ...(dr &&
+      drSes && {
+        drRegion: { region: dr.region, endpoint: dr.endpoint, servedAt: `127.0.0.1:${drSes.port}`, relays: drRelays },
+      }),
     runs: runs.map((r) => ({
       token: r.token,
       succeeded: r.succeeded,

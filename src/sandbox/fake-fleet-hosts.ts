@@ -36,6 +36,8 @@ export interface FakeHost {
   behaviour: HostBehaviour;
   /** How long the document runs on this host (default: the fake's `defaultDurationMs`). */
   durationMs?: number;
+  /** The host its MTA relays to (default: the account's primary endpoint); it decides which password it installs. */
+  relayHost?: string;
 }
 
 /** What the host hook returns: the document's outcome on that host. */

@@ -202,6 +202,7 @@ function Get-NewCredential($Params) {
   try { $secret = $secretString | ConvertFrom-Json } catch { Stop-Step 'secret-shape' 'the secret value is not JSON' }
   $secretString = $null
   $credential = @{ User = (Get-Field $secret 'username'); Pass = (Get-Field $secret 'password'); Endpoint = (Get-Field $secret 'endpoint') }
+  $credential.Regions = @(Get-AdditionalRegions $secret)
   $secret = $null
   if ($credential.User -cnotmatch '^AKIA[A-Z0-9]{12,124}$') { Stop-Step 'secret-shape' 'secret field username is missing or not an IAM access key id (AKIA...)' }
   $credential.KeyMasked = $credential.User.Substring(0, 4) + '...' + $credential.User.Substring($credential.User.Length - 4)
@@ -210,12 +211,43 @@ function Get-NewCredential($Params) {
   return $credential
 }
 
-# 3. The virtual servers to update: the listed ones, or every one whose smart host is the secret's endpoint.
-function Select-TargetServers($Params, [string]$Endpoint) {
+# The passwords of the additional (disaster-recovery) regions: additionalRegions, each {region, endpoint, password}.
+function Get-AdditionalRegions($Secret) {
+  $list = $null
+  if ($null -ne $Secret) { $property = $Secret.PSObject.Properties['additionalRegions']; if ($property) { $list = $property.Value } }
+  $i = 0
+  foreach ($entry in @($list | Where-Object { $null -ne $_ })) {
+    $region = @{ Region = (Get-Field $entry 'region'); Endpoint = (Get-Field $entry 'endpoint'); Pass = (Get-Field $entry 'password') }
+    if ($region.Region -cnotmatch '^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$') { Stop-Step 'secret-shape' "secret field additionalRegions[$i].region is missing or not a region name" }
+    if ($region.Endpoint -cnotmatch '^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$') { Stop-Step 'secret-shape' "secret field additionalRegions[$i].endpoint is missing or not a host name" }
+    if ($region.Pass -cnotmatch '^B[A-Za-z0-9+/]{43}$') { Stop-Step 'secret-shape' "secret field additionalRegions[$i].password is missing or not a SigV4 SES SMTP password" }
+    $region
+    $i++
+  }
+}
+
+# The password for a smart host: the primary one for the secret's endpoint, an additional region's for that region's
+# endpoint (SES SMTP passwords are region-bound), $null for any other host. The smart host decides: no parameter that
+# could disagree with what IIS actually dials.
+function Get-PasswordFor($Credential, [string]$SmartHost) {
+  if ($SmartHost -eq $Credential.Endpoint) { return $Credential.Pass }
+  foreach ($region in $Credential.Regions) { if ($SmartHost -eq $region.Endpoint) { return $region.Pass } }
+  return $null
+}
+
+# Every endpoint the secret serves, for messages (host names are not secret).
+function Get-SecretEndpoints($Credential) {
+  return (@($Credential.Endpoint) + @($Credential.Regions | ForEach-Object { $_.Endpoint })) -join ' or '
+}
+
+# 3. The virtual servers to update: the listed ones, or every one whose smart host is an endpoint of the secret (the
+# primary one or an additional region's).
+function Select-TargetServers($Params, $Credential) {
+  $Endpoint = Get-SecretEndpoints $Credential
   $all = @(Get-SmtpVirtualServers)
   if ($all.Count -eq 0) { Stop-Step 'no-iis' "no SMTP virtual server found through WMI $($WmiNamespace): install the IIS 6 WMI Compatibility feature (Web-WMI)" }
   if ($Params.Servers -eq 'auto') {
-    $targets = @($all | Where-Object { (Get-Field $_ 'SmartHost') -eq $Endpoint })
+    $targets = @($all | Where-Object { $null -ne (Get-PasswordFor $Credential (Get-Field $_ 'SmartHost')) })
     if ($targets.Count -eq 0) {
       $seen = ($all | ForEach-Object { "$(Get-Field $_ 'Name') smart host '$(Get-Field $_ 'SmartHost')'" }) -join '; '
       Stop-Step 'endpoint-mismatch' "no SMTP virtual server has smart host $Endpoint ($seen): set the smart host, or name the servers in IisVirtualServers"
@@ -227,25 +259,31 @@ function Select-TargetServers($Params, [string]$Endpoint) {
     $match = @($all | Where-Object { (Get-Field $_ 'Name') -eq "SmtpSvc/$n" })
     if ($match.Count -ne 1) { Stop-Step 'no-server' "SMTP virtual server SmtpSvc/$n does not exist (found: $(Get-ServerNames $all)): nothing changed" }
     $smartHost = Get-Field $match[0] 'SmartHost'
-    if ($smartHost -ne $Endpoint) { Stop-Step 'endpoint-mismatch' "SmtpSvc/$n has smart host '$smartHost', not $($Endpoint): nothing changed" }
+    if ($null -eq (Get-PasswordFor $Credential $smartHost)) { Stop-Step 'endpoint-mismatch' "SmtpSvc/$n has smart host '$smartHost', not $($Endpoint): nothing changed" }
     $targets += $match[0]
   }
   return $targets
 }
 
-# 4. Verify: the relay accepts the new credential (SMTP AUTH), before anything changes.
+# 4. Verify: each smart host of the targets accepts its password (SMTP AUTH), before anything changes.
 function Test-NewCredential($Params, $Credential, $Targets) {
   if ($Params.VerifyAuth -eq 'no') { return 'skipped' }
-  $port = 0
-  [void][int]::TryParse((Get-Field $Targets[0] 'RemoteSmtpPort'), [ref]$port)
-  if ($port -le 0) { $port = 587 }
-  try {
-    $accepted = Test-RelayAuth $Credential.Endpoint $port $Credential.User $Credential.Pass
-  } catch {
-    Stop-Step 'relay-unreachable' "could not test the new credential against $($Credential.Endpoint):$($port): $($_.Exception.Message); nothing changed"
-  }
-  if (-not $accepted) {
-    Stop-Step 'relay-rejected' "$($Credential.Endpoint) rejected the new credential (SMTP AUTH): the key may not be active yet, or the password was derived for another region; nothing changed"
+  $tested = @{}
+  foreach ($target in $Targets) {
+    $smartHost = Get-Field $target 'SmartHost'
+    if ($tested.ContainsKey($smartHost)) { continue }
+    $tested[$smartHost] = $true
+    $port = 0
+    [void][int]::TryParse((Get-Field $target 'RemoteSmtpPort'), [ref]$port)
+    if ($port -le 0) { $port = 587 }
+    try {
+      $accepted = Test-RelayAuth $smartHost $port $Credential.User (Get-PasswordFor $Credential $smartHost)
+    } catch {
+      Stop-Step 'relay-unreachable' "could not test the new credential against $($smartHost):$($port): $($_.Exception.Message); nothing changed"
+    }
+    if (-not $accepted) {
+      Stop-Step 'relay-rejected' "$smartHost rejected the new credential (SMTP AUTH): the key may not be active yet, or the password was derived for another region; nothing changed"
+    }
   }
   return 'verified'
 }
@@ -257,7 +295,10 @@ function Get-PreviousPassword($Params, $Setting) {
   if ($fromWmi) { return $fromWmi }
   try {
     $current = (Get-SecretVersionString $Params.SecretArn $Params.Region '' 'AWSCURRENT') | ConvertFrom-Json
-    if ((Get-Field $current 'username') -eq (Get-Field $Setting 'RouteUserName')) { return (Get-Field $current 'password') }
+    if ((Get-Field $current 'username') -eq (Get-Field $Setting 'RouteUserName')) {
+      $before = @{ Endpoint = (Get-Field $current 'endpoint'); Pass = (Get-Field $current 'password'); Regions = @(Get-AdditionalRegions $current) }
+      return (Get-PasswordFor $before (Get-Field $Setting 'SmartHost'))
+    }
   } catch {
     [Console]::Error.WriteLine('warning: could not read the AWSCURRENT version for rollback: ' + $_.Exception.Message)
   }
@@ -269,9 +310,11 @@ function Get-PreviousPassword($Params, $Setting) {
 function New-SwapPlan($Params, $Credential, $Targets) {
   $plan = @()
   foreach ($setting in $Targets) {
-    $holdsIt = ((Get-Field $setting 'RouteUserName') -ceq $Credential.User) -and ((Get-Field $setting 'RoutePassword') -ceq $Credential.Pass)
+    $newPass = Get-PasswordFor $Credential (Get-Field $setting 'SmartHost')
+    $holdsIt = ((Get-Field $setting 'RouteUserName') -ceq $Credential.User) -and ((Get-Field $setting 'RoutePassword') -ceq $newPass)
     if ($holdsIt) { continue }
     $plan += [pscustomobject]@{
+      NewPass = $newPass
       Name = (Get-Field $setting 'Name')
       Number = (Get-ServerNumber $setting)
       User = (Get-Field $setting 'RouteUserName')
@@ -289,7 +332,7 @@ function Invoke-Swap($Plan, $Credential, $Applied) {
     [void]$Applied.Add($entry)
     try {
       $entry.Setting.RouteUserName = $Credential.User
-      $entry.Setting.RoutePassword = $Credential.Pass
+      $entry.Setting.RoutePassword = $entry.NewPass
       Save-SmtpVirtualServer $entry.Setting
       Restart-SmtpVirtualServer $entry.Number
     } catch {
@@ -305,7 +348,7 @@ function Confirm-Swap($Plan, $Credential) {
     if ($null -eq $check) { Stop-Step 'verify' "$($entry.Name) disappeared after the change" }
     if ((Get-Field $check 'RouteUserName') -cne $Credential.User) { Stop-Step 'verify' "$($entry.Name) did not keep the new user name after Put()" }
     $readBack = Get-Field $check 'RoutePassword'
-    if ($readBack -and $readBack -cne $Credential.Pass) { Stop-Step 'verify' "$($entry.Name) did not keep the new password after Put()" }
+    if ($readBack -and $readBack -cne $entry.NewPass) { Stop-Step 'verify' "$($entry.Name) did not keep the new password after Put()" }
   }
 }
 
@@ -338,7 +381,7 @@ function main {
     $params = Assert-Prerequisites
     $credential = Get-NewCredential $params
     $keyMasked = $credential.KeyMasked
-    $targets = @(Select-TargetServers $params $credential.Endpoint)
+    $targets = @(Select-TargetServers $params $credential)
     $plan = @(New-SwapPlan $params $credential $targets)
     if ($plan.Count -eq 0) {
       Write-Result "status=unchanged mta=iis key=$keyMasked servers=$(Get-ServerNames $targets)"

@@ -24,6 +24,11 @@ const BASES: BaseScenario[] = [
     priorRotations: 0,
   },
   { name: 'a routine rotation of a rotated secret', options: { initialSecret: 'settings' }, priorRotations: 1 },
+  {
+    name: 'a routine rotation with a disaster-recovery region (half the relays use its endpoint)',
+    options: { initialSecret: 'settings', additionalRegion: 'eu-central-1' },
+    priorRotations: 1,
+  },
 ];
 const VARIANTS: Omit<Fault, 'atCall'>[] = [
   { when: 'before', kind: 'crash' },

@@ -42,6 +42,9 @@ function expectNoSecret(text: string, credentials: readonly TestCredential[]): v
   }
 }
 
+/** The primary endpoint of the DR scenarios: a real SES host name, never dialled by them. */
+const PRIMARY_ENDPOINT = 'email-smtp.eu-west-1.amazonaws.com';
+
 describeWithPowerShell(`the IIS step under PowerShell ${PWSH_VERSION} (Pester ${PESTER_VERSION})`, () => {
   let work: string;
   let relay: TestRelay;
@@ -75,8 +78,12 @@ describeWithPowerShell(`the IIS step under PowerShell ${PWSH_VERSION} (Pester ${
       ...extra,
     });
     const [oldKey, newKey, rejectedKey] = [newCredential(), newCredential(), newCredential()];
-    credentials.push(oldKey, newKey, rejectedKey);
-    relay.accepted = [oldKey, newKey];
+    // A key with a password for the primary region (an endpoint the test cannot reach) and one for a DR region,
+    // whose endpoint the local relay stands in for: it accepts only the DR password.
+    const drPrimary = newCredential();
+    const drKey: TestCredential = { user: drPrimary.user, pass: newCredential().pass };
+    credentials.push(oldKey, newKey, rejectedKey, drPrimary, drKey);
+    relay.accepted = [oldKey, newKey, drKey];
     aws.setStage('AWSCURRENT', store('old', secretOf(oldKey), oldKey));
     store('new', secretOf(newKey), newKey);
     store('rejected', secretOf(rejectedKey), rejectedKey);
@@ -84,6 +91,12 @@ describeWithPowerShell(`the IIS step under PowerShell ${PWSH_VERSION} (Pester ${
     store('jsonString', JSON.stringify('just a string'));
     store('jsonArray', [secretOf(newKey)]);
     store('notJson', 'username=AKIA...');
+    const drSecret = (drPassword: string) => ({
+      ...secretOf(drPrimary, { endpoint: PRIMARY_ENDPOINT }),
+      additionalRegions: [{ region: 'eu-central-1', endpoint: 'localhost', password: drPassword }],
+    });
+    store('dr', drSecret(drKey.pass), drKey);
+    store('drBadPassword', drSecret('not-a-password'));
     const fixture = join(work, 'fixture.json');
     writeFileSync(
       fixture,
@@ -92,6 +105,8 @@ describeWithPowerShell(`the IIS step under PowerShell ${PWSH_VERSION} (Pester ${
         parameters: document.parameters,
         secretArn: SECRET_ARN,
         endpoint: 'localhost',
+        primaryEndpoint: PRIMARY_ENDPOINT,
+        drPrimary,
         relayPort: relay.port,
         versions,
         credentials: credentials.map(({ user, pass }) => ({ user, pass })),
@@ -153,6 +168,10 @@ describeWithPowerShell(`the IIS step under PowerShell ${PWSH_VERSION} (Pester ${
     ['a secret without password', /changes nothing when the secret has no password field/],
     ['strict mode', /turns an error raised by strict mode after the swap into a failure with rollback/],
     ['the output scan', /never writes a password to any of the six streams/],
+    ['a relay of the DR region', /installs the DR region's password on servers whose smart host is the DR endpoint/],
+    ['relays of both regions on one host', /gives each server the password of its own smart host/],
+    ['a host relaying to no endpoint of the secret', /names every endpoint of the secret when no server relays/],
+    ['a malformed additional region', /an additional region has no valid password, and names the field/],
   ])('covers %s', (_what, name) => {
     const matching = summary.tests.filter((t) => name.test(t.name));
     expect(matching.length).toBeGreaterThan(0);

@@ -1,11 +1,13 @@
+import { planAdditionalRegions } from '../../core/additional-regions';
+import { InvalidRegionError } from '../../core/errors';
 import { STEPS, type Step } from '../../rotation/event';
-import { runDemo } from '../../sandbox/demo';
+import { DEMO_REGION, runDemo } from '../../sandbox/demo';
 import { EXIT, parseFlags, type Command } from '../command';
 import { println, type Io } from '../io';
 import { UsageError } from '../errors';
 
 const HELP = `Usage: ses-smtp-rotation demo [--hosts N] [--fail-host I] [--crash-at STEP] [--lifecycle]
-                              [--stray-consumer] [--json]
+                              [--stray-consumer] [--dr-region REGION] [--json]
 
 Runs a whole rotation offline, in seconds, with no AWS account: an in-memory account (Secrets Manager, IAM, SSM),
 a fleet of simulated relays (mixed Linux/Windows) that fetch the secret by version id and authenticate over SMTP,
@@ -23,6 +25,9 @@ Options:
                      deactivated 24 h after confirmation and deleted 7 days later by the hourly pass
   --stray-consumer   a consumer the push does not reach keeps using the old key: watch the pass hold it and
                      alert, then retire --resume, --reactivate (rollback) and --now (implies --lifecycle)
+  --dr-region REGION a disaster-recovery region besides eu-west-1 (e.g. eu-central-1): a second SES-like endpoint
+                     accepts only that region's passwords, every other relay uses it; watch both regions be
+                     proven before the push and each relay install its region's password
   --json             print one JSON report instead of the narration
   -h, --help         show this help
 
@@ -40,6 +45,7 @@ export const demoCommand: Command = {
       'crash-at': { type: 'string' },
       lifecycle: { type: 'boolean', default: false },
       'stray-consumer': { type: 'boolean', default: false },
+      'dr-region': { type: 'string' },
       json: { type: 'boolean', default: false },
     });
     const hosts = wholeNumber(values.hosts, '--hosts', 1, 5000) ?? 24;
@@ -48,6 +54,8 @@ export const demoCommand: Command = {
     if (crashAt !== undefined && !(STEPS as readonly string[]).includes(crashAt)) {
       throw new UsageError(`--crash-at must be one of ${STEPS.join(', ')}`);
     }
+    const drRegion = values['dr-region'];
+    if (drRegion !== undefined) checkDrRegion(drRegion);
     // The sandbox calls no AWS endpoint: the SDK's Node-version notice is noise here.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const started = Date.now();
@@ -57,6 +65,7 @@ export const demoCommand: Command = {
       ...(crashAt !== undefined ? { crashAt: crashAt as Step } : {}),
       lifecycle: values.lifecycle,
       strayConsumer: values['stray-consumer'],
+      ...(drRegion !== undefined && { drRegion }),
       ...(values.json ? {} : { print: (line: string) => println(io.stdout, line) }),
     });
     if (values.json) {
@@ -72,6 +81,16 @@ export const demoCommand: Command = {
     return report.ok ? EXIT.ok : EXIT.failure;
   },
 };
+
+/** The rotation's own rules for an additional region, against the demo's primary region. */
+function checkDrRegion(region: string): void {
+  try {
+    planAdditionalRegions([region], DEMO_REGION);
+  } catch (error) {
+    if (!(error instanceof InvalidRegionError)) throw error;
+    throw new UsageError(`--dr-region: ${error.message}`);
+  }
+}
 
 function wholeNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;

@@ -1,29 +1,37 @@
 import type { Readable } from 'node:stream';
+import { planAdditionalRegions, type AdditionalRegion } from '../../core/additional-regions';
 import { smtpEndpoint } from '../../core/endpoint';
+import { InvalidRegionError } from '../../core/errors';
 import { secretAccessKeyProblem } from '../../core/key-shapes';
 import { parseRegion } from '../../core/regions';
 import { deriveSmtpPassword } from '../../core/smtp-password';
+import { splitRegionList } from '../../rotation/config-regions';
 import { EXIT, parseFlags, type Command } from '../command';
 import { println, type Io } from '../io';
 import { UsageError } from '../errors';
 
-const HELP = `Usage: <secret on stdin> | ses-smtp-rotation derive --region <region> [--fips] [--json]
+const HELP = `Usage: <secret on stdin> | ses-smtp-rotation derive --region <region>[,<region>…] [--fips] [--json]
 
-Derives the Amazon SES SMTP password (SigV4) of an IAM secret access key for one region.
+Derives the Amazon SES SMTP password (SigV4) of an IAM secret access key for one region, or for several
+(a primary and its disaster-recovery regions: SMTP passwords are region-bound).
 The secret access key is read from standard input (one line; the trailing newline is ignored),
 never from the command line, where it would stay in your shell history and the process list.
 Input that cannot be a secret access key (40 characters of A-Z a-z 0-9 + /) is refused with what
 it looks like instead (an access key id, an SMTP password, too short or too long); it is never echoed.
 
 Options:
-  --region <region>  SES region whose SMTP endpoint will receive the password (required), e.g. eu-west-1
+  --region <list>    SES region(s) whose SMTP endpoint will receive the password (required), e.g. eu-west-1 or
+                     eu-west-1,eu-central-1 (the first is the primary, the others follow the rotation's rules
+                     for additional regions: not the primary, not twice, not a region without SMTP)
   --fips             report the FIPS endpoint (email-smtp-fips.<region>.amazonaws.com); the password is the same
-  --json             print {"region", "endpoint", "password"} as JSON
+  --json             print {"region", "endpoint", "password"} as JSON; with several regions the others are
+                     under "additionalRegions", as the rotation stores them in the secret
   -h, --help         show this help
 
 Examples:
   read -rs KEY && printf '%s\\n' "$KEY" | ses-smtp-rotation derive --region eu-west-1
   ses-smtp-rotation derive --region eu-west-1 < key-file
+  ses-smtp-rotation derive --region eu-west-1,eu-central-1 --json < key-file
 
 Exit codes: 0 ok, 1 other error, 2 usage error (including input that is not a secret access key).`;
 
@@ -51,19 +59,44 @@ export const deriveCommand: Command = {
     );
     if (positionals.length > 0) throw new UsageError(SECRET_ON_ARGV);
     if (values.region === undefined) throw new UsageError('--region is required, for example --region eu-west-1');
-    const { region, warning } = parseRegion(values.region, values.fips);
+    const [first = '', ...others] = splitRegionList(values.region);
+    const { region, warning } = parseRegion(first, values.fips);
+    const additional = planOthers(others, region, values.fips);
     if (io.stdin.isTTY) println(io.stderr, 'Paste the secret access key, then press Enter and Ctrl-D:');
     const secret = readOneLine(await readCapped(io.stdin));
-    if (warning) println(io.stderr, `warning: ${warning}`);
+    for (const w of [warning, ...additional.map((a) => a.warning)]) if (w) println(io.stderr, `warning: ${w}`);
     const password = deriveSmtpPassword(secret, region);
+    // The same derivation and field names as createSecret: what this prints is what the rotation would store.
+    const additionalRegions = additional.map((a) => ({
+      region: a.region,
+      endpoint: a.endpoint,
+      password: deriveSmtpPassword(secret, a.region),
+    }));
     if (values.json) {
-      println(io.stdout, JSON.stringify({ region, endpoint: smtpEndpoint(region, { fips: values.fips }), password }));
-    } else {
+      const endpoint = smtpEndpoint(region, { fips: values.fips });
+      println(
+        io.stdout,
+        JSON.stringify({ region, endpoint, password, ...(additionalRegions.length > 0 && { additionalRegions }) }),
+      );
+    } else if (additionalRegions.length === 0) {
       println(io.stdout, password);
+    } else {
+      for (const line of [{ region, password }, ...additionalRegions])
+        println(io.stdout, `${line.region} ${line.password}`);
     }
     return EXIT.ok;
   },
 };
+
+/** The additional regions, by the rotation's own rules; a problem is a usage error naming the flag. */
+function planOthers(others: string[], primary: string, fips: boolean): AdditionalRegion[] {
+  try {
+    return planAdditionalRegions(others, primary, fips);
+  } catch (error) {
+    if (!(error instanceof InvalidRegionError)) throw error;
+    throw new UsageError(`--region: ${error.message}`);
+  }
+}
 
 /** More than a key line ever needs; the rest of a larger input is never read (nor held in memory). */
 export const MAX_INPUT_BYTES = 4096;

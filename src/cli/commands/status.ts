@@ -149,5 +149,6 @@ function credentialLine(current: StatusReport['current']): string {
       : '';
     return `no credential in AWSCURRENT yet (${current.content}${where}): the first rotation stores one`;
   }
-  return `key ${current.keyId} of ${current.iamUserName ?? '?'}, ${current.endpoint ?? '?'}:${current.port ?? '?'} (${current.region ?? '?'})`;
+  const extra = current.additionalRegions.map((r) => `; ${r.endpoint} (${r.region})`).join('');
+  return `key ${current.keyId} of ${current.iamUserName ?? '?'}, ${current.endpoint ?? '?'}:${current.port ?? '?'} (${current.region ?? '?'})${extra}`;
 }

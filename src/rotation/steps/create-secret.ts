@@ -66,10 +66,17 @@ export async function createSecret(deps: RotationDeps, ctx: StepContext): Promis
 
   const minted = await keys.create(config.iamUserName);
   log.info('minted access key', { keyId: maskKeyId(minted.id), keptKeyIds: plan.keep.map((k) => maskKeyId(k.id)) });
+  // Every region's password comes from the one key, derived here: the raw secret access key is never stored.
+  const additionalRegions = (config.additionalRegions ?? []).map(({ region, endpoint }) => ({
+    region,
+    endpoint,
+    password: deriveSmtpPassword(minted.secretAccessKey, region),
+  }));
   const credential = {
     username: minted.id,
     password: deriveSmtpPassword(minted.secretAccessKey, target.region),
     ...target,
+    ...(additionalRegions.length > 0 && { additionalRegions }),
   };
   try {
     await secrets.putPending(secretArn, event.token, serializeCredential(credential), event.rotationToken);
@@ -77,7 +84,11 @@ export async function createSecret(deps: RotationDeps, ctx: StepContext): Promis
     await cleanUpAfterFailedPut(deps, ctx, minted.id);
     throw error;
   }
-  log.info('stored the new credential as AWSPENDING', { keyId: maskKeyId(minted.id), region: target.region });
+  log.info('stored the new credential as AWSPENDING', {
+    keyId: maskKeyId(minted.id),
+    region: target.region,
+    ...(additionalRegions.length > 0 && { additionalRegions: additionalRegions.map((r) => r.region) }),
+  });
 }
 
 /**

@@ -106,6 +106,9 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
     hostsUpdated: push.hostsUpdated,
     region: credential.region,
     endpoint: credential.endpoint,
+    ...(credential.additionalRegions?.length && {
+      additionalRegions: credential.additionalRegions.map(({ region, endpoint }) => ({ region, endpoint })),
+    }),
     completedAt: new Date(clock.now()).toISOString(),
   };
   log.info('rotation completed', { event: 'rotation-completed', ...audit });

@@ -48,7 +48,7 @@ KEY_MASKED='-'
 WORK_DIR=''
 MTA_RUNNING='no'
 RELAY_DESC='' RELAY_HOST='' RELAY_PORT='' RELAY_TLS='starttls' RELAY_CA_FILE='' RELAY_CA_PATH='' RELAY_HELO='localhost'
-SMTP_USER='' SMTP_PASSWORD='' SECRET_ENDPOINT=''
+SMTP_USER='' SMTP_PASSWORD='' SECRET_ENDPOINT='' KEY_REGION=''
 AUTH_RESULT='skipped'
 RESULT_PRINTED='no'
 # The rollback journal: each live file swap_in replaced, and its rollback link ('' if there was no live file).
@@ -185,9 +185,12 @@ fetch_secret() {
       "secretsmanager:GetSecretValue on the secret (and kms:Decrypt on its key if it uses a customer managed key)"
   fi
   # The rotation writes flat JSON whose values need no escapes; a value in any other form is refused, never guessed.
+  # The primary fields come before "additionalRegions" (the rotation writes it last): read them from that part only.
+  local primary_json=${secret_json%%\"additionalRegions\"*} regional_json=''
+  [ "$primary_json" = "$secret_json" ] || regional_json=${secret_json#*\"additionalRegions\"}
   json_string() {
     local re="\"$1\"[[:space:]]*:[[:space:]]*\"([^\"\\\\]*)\""
-    if [[ $secret_json =~ $re ]]; then REPLY=${BASH_REMATCH[1]}; else REPLY=''; fi
+    if [[ $primary_json =~ $re ]]; then REPLY=${BASH_REMATCH[1]}; else REPLY=''; fi
   }
   json_string username
   SMTP_USER=$REPLY
@@ -195,13 +198,50 @@ fetch_secret() {
   SMTP_PASSWORD=$REPLY
   json_string endpoint
   SECRET_ENDPOINT=$REPLY
+  json_string region
+  KEY_REGION=$REPLY
   secret_json=''
+  primary_json=''
   [[ $SMTP_USER =~ ^AKIA[A-Z0-9]{12,124}$ ]] || fail secret-shape "secret field username is missing or not an IAM access key id (AKIA...)"
   KEY_MASKED="${SMTP_USER:0:4}…${SMTP_USER: -4}"
   [[ $SMTP_PASSWORD =~ ^B[A-Za-z0-9+/]{43}$ ]] || fail secret-shape "secret field password is missing or not a SigV4 SES SMTP password (44 characters starting with B)"
   [[ $SECRET_ENDPOINT =~ $HOST_PATTERN ]] || fail secret-shape "secret field endpoint is missing or not a host name"
-  [ "${RELAY_HOST,,}" = "$SECRET_ENDPOINT" ] ||
-    fail endpoint-mismatch "${RELAY_DESC:-the relay is $RELAY_HOST} but the secret is for $SECRET_ENDPOINT: fix the relay or the secret's endpoint; nothing changed"
+  select_region_password "$regional_json"
+  regional_json=''
+}
+
+# A relay whose relay host is an additional (disaster-recovery) region's endpoint installs that region's password:
+# SES SMTP passwords are region-bound. The relay host decides (no parameter that could disagree with it); a host
+# that is neither the primary endpoint nor an additional one changes nothing.
+select_region_password() {
+  local relay=${RELAY_HOST,,} known="$SECRET_ENDPOINT" re
+  if [ "$relay" != "$SECRET_ENDPOINT" ] && [ -n "$1" ] && [[ $relay =~ $HOST_PATTERN ]]; then
+    # Entries are {"region":"…","endpoint":"…","password":"…"} in this order; the host's dots are escaped.
+    re="\"region\"[[:space:]]*:[[:space:]]*\"([a-z0-9-]+)\"[[:space:]]*,[[:space:]]*\"endpoint\"[[:space:]]*:[[:space:]]*\"${relay//./\\.}\"[[:space:]]*,[[:space:]]*\"password\"[[:space:]]*:[[:space:]]*\"([^\"\\\\]*)\""
+    if [[ $1 =~ $re ]]; then
+      KEY_REGION=${BASH_REMATCH[1]}
+      SMTP_PASSWORD=${BASH_REMATCH[2]}
+      SECRET_ENDPOINT=$relay
+      [[ $SMTP_PASSWORD =~ ^B[A-Za-z0-9+/]{43}$ ]] ||
+        fail secret-shape "secret field additionalRegions ($KEY_REGION) has no SigV4 SES SMTP password (44 characters starting with B)"
+      printf 'relay host %s is the endpoint of additional region %s: installing its password\n' "$relay" "$KEY_REGION"
+      return 0
+    fi
+    additional_endpoints "$1"
+    known="$known or an additional region's endpoint ($REPLY)"
+  fi
+  [ "$relay" = "$SECRET_ENDPOINT" ] ||
+    fail endpoint-mismatch "${RELAY_DESC:-the relay is $RELAY_HOST} but the secret is for $known: fix the relay or the secret's endpoint; nothing changed"
+}
+
+# The endpoints of the additional regions, comma-separated, for the mismatch message (host names are not secret).
+additional_endpoints() {
+  local rest=$1 list='' re='"endpoint"[[:space:]]*:[[:space:]]*"([a-z0-9.-]+)"'
+  while [[ $rest =~ $re ]]; do
+    list+="${list:+, }${BASH_REMATCH[1]}"
+    rest=${rest#*"${BASH_REMATCH[0]}"}
+  done
+  REPLY=$list
 }
 
 # Speaks SMTP to RELAY_HOST:RELAY_PORT through openssl s_client (certificate and host name verified) over two FIFOs

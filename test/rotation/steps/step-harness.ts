@@ -13,9 +13,14 @@ export async function invokeStep(
   account: SandboxAccount,
   step: Step,
   token: string,
-  overrides: Omit<HandlerOverrides, 'env' | 'clock'> & { env?: NodeJS.ProcessEnv; rotationToken?: string } = {},
+  overrides: Omit<HandlerOverrides, 'env' | 'clock'> & {
+    env?: NodeJS.ProcessEnv;
+    rotationToken?: string;
+    /** The invocation's remaining time at start. @default 900000 (Lambda's 15-minute timeout) */
+    remainingMs?: number;
+  } = {},
 ): Promise<void> {
-  const { env, rotationToken, ...rest } = overrides;
+  const { env, rotationToken, remainingMs = 900_000, ...rest } = overrides;
   const handler = createHandler({
     probe: account.sesProbe(),
     log: account.log(),
@@ -32,7 +37,7 @@ export async function invokeStep(
       ClientRequestToken: token,
       ...(rotationToken ? { RotationToken: rotationToken } : {}),
     },
-    { getRemainingTimeInMillis: () => 900_000 - (account.clock.now() - started) },
+    { getRemainingTimeInMillis: () => remainingMs - (account.clock.now() - started) },
   );
 }
 

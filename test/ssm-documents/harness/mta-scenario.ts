@@ -8,7 +8,7 @@ import { runShellStep, type StepRun } from './agent';
 import { createFakeAws, type FakeAws } from './fake-aws';
 import { relaxedDocument } from './injection';
 import type { MtaInstance } from './mta-instance';
-import { SECRET_ARN, type TestCredential } from './scenario';
+import { SECRET_ARN, type RegionEntry, type TestCredential } from './scenario';
 import { startTestRelay, type TestRelay } from './test-relay';
 
 /** Relay + one throw-away Exim or Sendmail + fake AWS CLI + the shipped document, for one test file. */
@@ -20,7 +20,8 @@ export interface MtaScenario {
   readonly secretsUsed: TestCredential[];
   /** The host name in the relay's certificate (the secret's endpoint). */
   readonly relayName: string;
-  storeVersion(credential: TestCredential, endpoint?: string): string;
+  /** Stores a version; `additionalRegions` are written last, as the rotation writes them. */
+  storeVersion(credential: TestCredential, endpoint?: string, additionalRegions?: readonly RegionEntry[]): string;
   /** Runs the Linux step like the agent, with the instance's parameters unless overridden. */
   runStep(versionId: string, options?: MtaRunOptions): Promise<StepRun>;
   /** Sends one message through the MTA and waits until the relay has it; returns the user it authenticated as. */
@@ -71,9 +72,9 @@ export async function startMtaScenario(
       document,
       secretsUsed,
       relayName,
-      storeVersion(credential, endpoint = relayName) {
+      storeVersion(credential, endpoint = relayName, additionalRegions = []) {
         const versionId = randomUUID();
-        secretsUsed.push(credential);
+        secretsUsed.push(credential, ...additionalRegions.map((r) => ({ user: credential.user, pass: r.password })));
         aws.putVersion(
           versionId,
           JSON.stringify({
@@ -83,6 +84,7 @@ export async function startMtaScenario(
             endpoint,
             port: relay.port,
             iamUserName: 'ses-smtp-sender',
+            ...(additionalRegions.length > 0 && { additionalRegions }),
           }),
         );
         return versionId;

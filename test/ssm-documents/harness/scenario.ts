@@ -27,6 +27,13 @@ export function newCredential(): TestCredential {
   return { user: `AKIA${id}`, pass: `B${randomBytes(33).toString('base64').slice(0, 43)}` };
 }
 
+/** One entry of the secret's additionalRegions. */
+export interface RegionEntry {
+  readonly region: string;
+  readonly endpoint: string;
+  readonly password: string;
+}
+
 export const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ses-smtp-credential-AbCdEf';
 
 /** Everything one test file needs: relay, Postfix instance, fake AWS CLI, and the shipped document. */
@@ -35,8 +42,11 @@ export interface Scenario {
   readonly postfix: PostfixInstance;
   readonly aws: FakeAws;
   readonly document: CommandDocument;
-  /** Stores `credential` as a new secret version and returns its version id. */
-  storeVersion(credential: TestCredential, endpoint?: string): string;
+  /**
+   * Stores `credential` as a new secret version and returns its version id; `additionalRegions` (the same user's
+   * passwords for other regions' endpoints) are written as the rotation writes them: last.
+   */
+  storeVersion(credential: TestCredential, endpoint?: string, additionalRegions?: readonly RegionEntry[]): string;
   /** Runs the Linux step with SecretArn + VersionId (+ extra parameters) like the agent; records the output. */
   runStep(versionId: string, options?: RunOptions): Promise<StepRun>;
   /** Every credential a test used: the output scan looks for each password. */
@@ -78,9 +88,9 @@ export async function startScenario(mapType: MapType, initial: TestCredential): 
       aws,
       document,
       secretsUsed,
-      storeVersion(credential, endpoint = 'localhost') {
+      storeVersion(credential, endpoint = 'localhost', additionalRegions = []) {
         const versionId = randomUUID();
-        secretsUsed.push(credential);
+        secretsUsed.push(credential, ...additionalRegions.map((r) => ({ user: credential.user, pass: r.password })));
         aws.putVersion(
           versionId,
           JSON.stringify({
@@ -90,6 +100,7 @@ export async function startScenario(mapType: MapType, initial: TestCredential): 
             endpoint,
             port: relay.port,
             iamUserName: 'ses-smtp-sender',
+            ...(additionalRegions.length > 0 && { additionalRegions }),
           }),
         );
         return versionId;

@@ -300,6 +300,46 @@ Describe 'the IIS step under PowerShell' {
     }
   }
 
+  Context 'a disaster-recovery region' {
+    It "installs the DR region's password on servers whose smart host is the DR endpoint, verified there" {
+      $dr = $Fixture.versions.dr
+      $run = Invoke-IisStep @{ VersionId = $dr.versionId }
+      $run.Stderr | Should -BeNullOrEmpty
+      $run.ExitCode | Should -Be 0
+      $run.ResultLine | Should -BeExactly "ses-smtp-rotation-result status=updated mta=iis key=$($dr.masked) servers=SmtpSvc/1,SmtpSvc/3 changed=SmtpSvc/1,SmtpSvc/3 auth=verified"
+      Test-Holds 'SmtpSvc/1' $dr | Should -BeTrue
+      Test-Holds 'SmtpSvc/3' $dr | Should -BeTrue
+      Assert-OnlyCredentialsChanged $before @('SmtpSvc/1', 'SmtpSvc/3')
+    }
+
+    It 'gives each server the password of its own smart host when one relays to the primary, others to the DR endpoint' {
+      $global:FakeIis.Store['SmtpSvc/2'].SmartHost = $Fixture.primaryEndpoint
+      $run = Invoke-IisStep @{ VersionId = $Fixture.versions.dr.versionId; VerifyRelayAuth = 'no' }
+      $run.ExitCode | Should -Be 0
+      (Get-ResultFields $run).servers | Should -Be 'SmtpSvc/1,SmtpSvc/2,SmtpSvc/3'
+      Test-Holds 'SmtpSvc/2' $Fixture.drPrimary | Should -BeTrue
+      Test-Holds 'SmtpSvc/1' $Fixture.versions.dr | Should -BeTrue
+      Test-Holds 'SmtpSvc/3' $Fixture.versions.dr | Should -BeTrue
+    }
+
+    It 'changes nothing and names every endpoint of the secret when no server relays to one of them' {
+      $global:FakeIis.Store.Remove('SmtpSvc/1')
+      $global:FakeIis.Store.Remove('SmtpSvc/3')
+      $before = Get-FakeIisSnapshot
+      $run = Invoke-IisStep @{ VersionId = $Fixture.versions.dr.versionId }
+      (Get-ResultFields $run).reason | Should -Be 'endpoint-mismatch'
+      $run.Stderr | Should -Match ([regex]::Escape("smart host $($Fixture.primaryEndpoint) or localhost"))
+      Assert-NothingChanged $before
+    }
+
+    It 'changes nothing when an additional region has no valid password, and names the field' {
+      $run = Invoke-IisStep @{ VersionId = $Fixture.versions.drBadPassword.versionId }
+      (Get-ResultFields $run).reason | Should -Be 'secret-shape'
+      $run.Stderr | Should -Match 'additionalRegions\[0\]\.password'
+      Assert-NothingChanged $before
+    }
+  }
+
   Context 'secrets in output' {
     It 'never writes a password to any of the six streams, stdout or stderr, in any scenario' {
       $global:IisStepOutputs.Count | Should -BeGreaterThan 30
