@@ -8,7 +8,7 @@ import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allStatements, asArray, evaluate, nagApp, synthViolations } from '../helpers';
+import { allStatements, asArray, credentialLike, evaluate, nagApp, synthViolations } from '../helpers';
 import { releaseTemplateJson, type TemplateJson } from './release-fixture';
 
 /** Actions without resource-level permissions (and SendCommand's tag-conditioned node wildcards). */
@@ -98,6 +98,10 @@ describe('the release template', () => {
     expect(asArray(send?.statement.Resource).map((r) => evaluate(r, refs))).toEqual([
       'arn:aws:ses:eu-west-1:111122223333:identity/example.com',
     ]);
+  });
+
+  it('holds nothing shaped like an SMTP password, access key id or secret access key', () => {
+    expect(credentialLike(template)).toEqual([]);
   });
 
   it('is clean under cdk-nag AwsSolutions on its own', () => {
