@@ -109,31 +109,65 @@ describe('the npm package', () => {
     expect(report).toMatchObject({ ok: true, proof: { hostsAuthenticated: 4 } });
   }, 60_000);
 
-  it('synthesizes a four-line CDK app that imports the construct', async () => {
-    // Prepare: the CDK libraries are the app's own (optional peer dependencies of the package).
-    const peers = ['aws-cdk-lib', 'constructs', 'cdk-nag'].map((name) => `${name}@${manifest.devDependencies[name]}`);
-    await npm(['install', '--omit=dev', ...peers], app);
-    writeFileSync(
-      join(app, 'app.js'),
-      [
-        "const { App, Stack } = require('aws-cdk-lib');",
-        "const { SesSmtpRotation } = require('ses-smtp-rotation');",
-        "const stack = new Stack(new App({ outdir: 'cdk.out' }), 'Relays');",
-        "new SesSmtpRotation(stack, 'Rotation', { sending: { identities: ['example.com'] }, fleet: { tags: { Role: ['smtp-relay'] } } });",
-        'stack.node.root.synth();',
-      ].join('\n'),
-    );
-    // Act
-    await exec(process.execPath, ['app.js'], { cwd: app, env });
-    // Assess
-    const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'Relays.template.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-    };
-    const types = Object.values(template.Resources).map((r) => r.Type);
-    expect(types).toEqual(
-      expect.arrayContaining(['AWS::Lambda::Function', 'AWS::SSM::Document', 'AWS::SecretsManager::RotationSchedule']),
-    );
-    const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
-    expect(fn?.Properties.Runtime).toBe('nodejs22.x');
-  }, 300_000);
+  describe('in a CDK app', () => {
+    // The CDK libraries are the app's own (optional peer dependencies of the package).
+    beforeAll(async () => {
+      const peers = ['aws-cdk-lib', 'constructs', 'cdk-nag'].map((name) => `${name}@${manifest.devDependencies[name]}`);
+      await npm(['install', '--omit=dev', ...peers], app);
+    }, 300_000);
+
+    it('synthesizes a four-line CDK app that imports the construct', async () => {
+      // Prepare
+      writeFileSync(
+        join(app, 'app.js'),
+        [
+          "const { App, Stack } = require('aws-cdk-lib');",
+          "const { SesSmtpRotation } = require('ses-smtp-rotation');",
+          "const stack = new Stack(new App({ outdir: 'cdk.out' }), 'Relays');",
+          "new SesSmtpRotation(stack, 'Rotation', { sending: { identities: ['example.com'] }, fleet: { tags: { Role: ['smtp-relay'] } } });",
+          'stack.node.root.synth();',
+        ].join('\n'),
+      );
+      // Act
+      await exec(process.execPath, ['app.js'], { cwd: app, env });
+      // Assess
+      const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'Relays.template.json'), 'utf8')) as {
+        Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      };
+      const types = Object.values(template.Resources).map((r) => r.Type);
+      expect(types).toEqual(
+        expect.arrayContaining([
+          'AWS::Lambda::Function',
+          'AWS::SSM::Document',
+          'AWS::SecretsManager::RotationSchedule',
+        ]),
+      );
+      const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+      expect(fn?.Properties.Runtime).toBe('nodejs22.x');
+    }, 120_000);
+
+    it('gives TypeScript the props types through its exports', async () => {
+      // Prepare: a missing required prop must be a type error, or the types are `any` and prove nothing.
+      writeFileSync(
+        join(app, 'typed.ts'),
+        [
+          "import { App, Stack } from 'aws-cdk-lib';",
+          "import { SesSmtpRotation, type SesSmtpRotationProps } from 'ses-smtp-rotation';",
+          "const props: SesSmtpRotationProps = { sending: { identities: ['example.com'] }, fleet: { maxErrors: '0' } };",
+          "new SesSmtpRotation(new Stack(new App(), 'Typed'), 'Rotation', props);",
+          '// @ts-expect-error sending is required',
+          'export const incomplete: SesSmtpRotationProps = { fleet: {} };',
+        ].join('\n'),
+      );
+      const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const flags = ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--skipLibCheck'];
+      // Act: tsc prints its diagnostics on stdout and nothing when the program type-checks
+      const diagnostics = await exec(process.execPath, [tsc, ...flags, 'typed.ts'], { cwd: app }).then(
+        ({ stdout }) => stdout,
+        (error: { stdout?: string; message: string }) => error.stdout || error.message,
+      );
+      // Assess
+      expect(diagnostics).toBe('');
+    }, 120_000);
+  });
 });
