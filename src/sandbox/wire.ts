@@ -109,8 +109,12 @@ function wireClass(clientClass: ClientClass, dispatch: Dispatch): Wiring {
   const stack = active.get(clientClass) ?? [];
   stack.push(dispatch);
   active.set(clientClass, stack);
+  let restored = false;
   return {
     restore: () => {
+      // Idempotent: a second restore must not undo a wiring made after the first.
+      if (restored) return;
+      restored = true;
       const index = stack.lastIndexOf(dispatch);
       if (index >= 0) stack.splice(index, 1);
       if (stack.length > 0) return;

@@ -40,6 +40,16 @@ describe('routeClient', () => {
     expect([first.calls.length, second.calls.length]).toEqual([1, 1]);
   });
 
+  it('keeps a later wiring in force when an earlier one is restored twice', async () => {
+    const later = new CallRecorder();
+    const earlier = routeClient(IAMClient, 'IAM', new CallRecorder(), IAM_ROUTES);
+    earlier.restore();
+    const wiring = routeClient(IAMClient, 'IAM', later, IAM_ROUTES);
+    earlier.restore();
+    await new IAMClient({ region: 'eu-west-1' }).send(new ListAccessKeysCommand({})).finally(() => wiring.restore());
+    expect(later.calls).toHaveLength(1);
+  });
+
   it('routes only the one instance it was given', async () => {
     const recorder = new CallRecorder();
     const routed = new SNSClient({ region: 'eu-west-1' });
