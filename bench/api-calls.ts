@@ -3,7 +3,7 @@
  * Run: `npx tsx bench/api-calls.ts`. Prints a markdown table.
  *
  * Extend to a full rotation by calling `measureFleetPush` with your own `fleetFactory`, or reuse `runFleetPush`'s
- * pieces (fake + virtual clock + `wireFakeSsm`) next to the Secrets Manager and IAM fakes and merge their counts.
+ * pieces (fake + virtual clock + `routeClient` with `ssmRoutes`) next to the Secrets Manager and IAM fakes and merge their counts.
  */
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SsmFleet } from '../src/aws/ssm-fleet';
@@ -12,7 +12,9 @@ import type { FleetConfig } from '../src/rotation/config';
 import type { Fleet } from '../src/rotation/ports';
 import { makeHosts } from '../src/sandbox/fake-fleet-hosts';
 import { FakeSsm, type SsmOperation } from '../src/sandbox/fake-ssm';
-import { wireFakeSsm } from '../src/sandbox/wire-fake-ssm';
+import { CallRecorder } from '../src/sandbox/call-recorder';
+import { routeClient } from '../src/sandbox/wire';
+import { ssmRoutes } from '../src/sandbox/wire-fake-ssm';
 import { DEFAULT_FAKE_DOCUMENT } from '../src/sandbox/fake-ssm-validation';
 import { VirtualClock } from '../src/sandbox/virtual-clock';
 
@@ -58,7 +60,7 @@ export async function measureFleetPush(
     pollIntervalSeconds: scenario.pollIntervalSeconds ?? 5,
   };
   const ssm = new SSMClient({ region: 'eu-west-1' });
-  const mock = wireFakeSsm(fake, ssm);
+  const mock = routeClient(ssm, 'SSM', new CallRecorder(), ssmRoutes(fake));
   const fleet = scenario.fleetFactory?.(ssm, clock, config) ?? new SsmFleet({ ssm, clock, config });
   const start = clock.now();
   const report = await fleet

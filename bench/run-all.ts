@@ -80,7 +80,7 @@ function demo500(): {
   const started = process.hrtime.bigint();
   const script = `
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-    const { runDemo } = require(${JSON.stringify(join(root, 'dist/sandbox/demo.js'))});
+    const { runDemo } = require(${JSON.stringify(join(root, 'dist/src/sandbox/demo.js'))});
     const t = Date.now();
     runDemo({ hosts: 500 }).then((r) => {
       const u = process.resourceUsage();

@@ -2,12 +2,13 @@
 # Installs the real protocol peers the tests use (Debian packages): a Postfix the SSM document tests run as
 # throw-away instances, and Exim and Sendmail extracted (not installed) under /opt/ses-smtp-rotation-test-peers.
 # Non-interactive (CI has no stdin), idempotent, and quick when everything is present. openssl serves the
-# document's relay AUTH test, unshare (util-linux) the Sendmail tests, shellcheck the Linux step's static check.
+# document's relay AUTH test, unshare (util-linux) the Sendmail tests, shellcheck the Linux step's static check,
+# unzip reads the release's lambda.zip back (an independent zip reader).
 # Never configures the machine's own Postfix: "No configuration"
 # leaves /etc/postfix/main.cf absent, and the tests run their own instances from temporary config directories.
 set -euo pipefail
 
-packages=(postfix libsasl2-modules ca-certificates openssl util-linux shellcheck)
+packages=(postfix libsasl2-modules ca-certificates openssl util-linux shellcheck unzip)
 # lmdb maps (the map type of distributions that dropped Berkeley DB) — optional: tests skip lmdb if unavailable.
 optional=(postfix-lmdb)
 

@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { packageRoot } from '../../src/core/package-root';
 import { DOCUMENT_PARAMETERS, type DocumentParameterName } from '../../src/core/document-contract';
 import { propError } from './validate';
 
-/** The repository's SSM documents, next to infra/. */
-export const DEFAULT_DOCUMENTS_DIRECTORY = resolve(__dirname, '..', '..', 'ssm-documents');
+/** The package's SSM documents (the repository's, or those shipped in the npm package). */
+export const DEFAULT_DOCUMENTS_DIRECTORY = resolve(packageRoot(), 'ssm-documents');
 
 /** One SSM Command document read from disk. */
 export interface DocumentFile {

@@ -162,6 +162,13 @@ function standIn(name: string, env: Record<string, string>): string {
       return 'arn:aws:secretsmanager:us-east-1:123456789012:secret:stand-in-AbCdEf';
     case ENV.notificationTopicArn:
       return 'arn:aws:sns:us-east-1:123456789012:stand-in';
+    // Deploy-time parameters of the release template: CloudFormation checks them against the same rules.
+    case ENV.maxConcurrency:
+      return '10%';
+    case ENV.maxErrors:
+      return '0';
+    case ENV.tagTargets:
+      return 'stand-in=stand-in';
     default:
       return 'stand-in';
   }

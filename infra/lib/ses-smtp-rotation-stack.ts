@@ -34,24 +34,7 @@ export class SesSmtpRotationStack extends Stack {
       ...props,
     });
     this.rotation = new SesSmtpRotation(this, 'Rotation', this.rotationProps(props));
-    const rotation = this.rotation;
-    const outputs: Record<string, [string, string]> = {
-      SecretArn: [rotation.secret.secretArn, 'Secret holding the SMTP credential (hosts read it)'],
-      SmtpUserName: [rotation.user.userName, 'IAM user whose access keys are the SMTP credentials'],
-      FunctionName: [rotation.function.functionName, 'Rotation function'],
-      FunctionLogGroup: [rotation.functionLogGroup.logGroupName, 'Rotation function logs'],
-      CommandOutputLogGroup: [rotation.commandOutputLogGroup.logGroupName, 'Per-host output of the SSM documents'],
-      FleetDocumentName: [rotation.fleetDocumentName, 'SSM document the push runs'],
-      NotificationTopicArn: [rotation.topic.topicArn, 'Rotation notifications'],
-      QueriesFolder: [rotation.queries.folder, 'Saved Logs Insights queries (CloudWatch > Logs Insights > Queries)'],
-      RotateNow: [
-        `aws secretsmanager rotate-secret --secret-id ${rotation.secret.secretArn} --region ${this.region}`,
-        'On-demand rotation',
-      ],
-    };
-    for (const [name, [value, description]] of Object.entries(outputs)) {
-      new CfnOutput(this, name, { value, description });
-    }
+    addRotationOutputs(this, this.rotation);
   }
 
   private rotationProps(props: SesSmtpRotationStackProps): SesSmtpRotationProps {
@@ -123,4 +106,33 @@ function retention(days: number | undefined): logs.RetentionDays | undefined {
     throw propError('logRetention', `is ${days} days: CloudWatch Logs accepts ${allowed.join(', ')}`);
   }
   return days as logs.RetentionDays;
+}
+
+/**
+ * The stack outputs an operator and the relays need (the secret, the log groups, the document, the topic). Shared by
+ * this stack and the release template; `queriesFolder` replaces the construct's own folder name when the release
+ * names the queries after the stack.
+ */
+export function addRotationOutputs(
+  stack: Stack,
+  rotation: SesSmtpRotation,
+  queriesFolder = rotation.queries.folder,
+): void {
+  const outputs: Record<string, [string, string]> = {
+    SecretArn: [rotation.secret.secretArn, 'Secret holding the SMTP credential (hosts read it)'],
+    SmtpUserName: [rotation.user.userName, 'IAM user whose access keys are the SMTP credentials'],
+    FunctionName: [rotation.function.functionName, 'Rotation function'],
+    FunctionLogGroup: [rotation.functionLogGroup.logGroupName, 'Rotation function logs'],
+    CommandOutputLogGroup: [rotation.commandOutputLogGroup.logGroupName, 'Per-host output of the SSM documents'],
+    FleetDocumentName: [rotation.fleetDocumentName, 'SSM document the push runs'],
+    NotificationTopicArn: [rotation.topic.topicArn, 'Rotation notifications'],
+    QueriesFolder: [queriesFolder, 'Saved Logs Insights queries (CloudWatch > Logs Insights > Queries)'],
+    RotateNow: [
+      `aws secretsmanager rotate-secret --secret-id ${rotation.secret.secretArn} --region ${stack.region}`,
+      'On-demand rotation',
+    ],
+  };
+  for (const [name, [value, description]] of Object.entries(outputs)) {
+    new CfnOutput(stack, name, { value, description });
+  }
 }

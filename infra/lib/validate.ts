@@ -15,10 +15,13 @@ export function propError(prop: string, message: string): ConfigurationError {
   return new ConfigurationError(`SesSmtpRotation prop ${prop} ${message}`, { setting: prop });
 }
 
-const IDENTITY = /^[^\s/*:,;]+\.[^\s/*:,;]+$/;
+// Exported where the release template's parameters use the same rule as their AllowedPattern.
+export const IDENTITY = /^[^\s/*:,;]+\.[^\s/*:,;]+$/;
 const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** A targeting tag value: not blank, and no `;` or `,` (they separate entries of the Lambda's tag format). */
+export const TAG_VALUE = /^[^;,]*[^;,\s][^;,]*$/;
 const WINDOW = /^[0-9]{1,2}h$/;
 const RATE = /^rate\(([0-9]+) (hours?|days?)\)$/;
 
@@ -55,7 +58,7 @@ export function serializeTagTargets(tags: FleetTargeting['tags']): string | unde
     }
     if (values.length === 0) throw propError('fleet.tags', `lists no values for the key "${key}": give at least one`);
     for (const value of values) {
-      if (/[;,]/.test(value) || value.trim() === '') {
+      if (!TAG_VALUE.test(value)) {
         throw propError(
           'fleet.tags',
           `has the value "${value}" for "${key}": values may not be empty or contain ; or ,`,

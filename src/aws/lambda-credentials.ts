@@ -10,4 +10,4 @@
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 
 /** Same signature as the default provider's factory; the init options only concern the dropped branches. */
-export const defaultProvider = (_init?: unknown) => fromEnv();
+export const defaultProvider = (_init?: unknown): ReturnType<typeof fromEnv> => fromEnv();

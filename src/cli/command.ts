@@ -32,7 +32,8 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
   options: T,
   allowPositionals = false,
-) {
+  // Spelled out for the package's type declarations (node's inferred result type names an unexported interface).
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>> {
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {

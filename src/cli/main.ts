@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../core/package-root';
 import { SesSmtpRotationError } from '../core/errors';
 import { EXIT, EXIT_CODES, type Command } from './command';
 import { deriveCommand } from './commands/derive';
@@ -111,6 +112,6 @@ export function errorDocument(command: Command | undefined, error: JsonError): R
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -8,9 +8,10 @@ import {
   STEP_SCRIPTS,
   type CommandDocument,
 } from './assemble';
+import { packageRoot } from '../core/package-root';
 
-/** The repository's ssm-documents/ folder (from src/ or dist/ alike). */
-export const DOCUMENTS_DIR = join(__dirname, '..', '..', 'ssm-documents');
+/** The package's ssm-documents/ folder (from src/ or dist/src/ alike). */
+export const DOCUMENTS_DIR = join(packageRoot(), 'ssm-documents');
 
 /** Reads the step scripts from ssm-documents/scripts/ (the Linux one assembled from its parts). */
 export function readShippedScripts(dir = DOCUMENTS_DIR): { linux: string; iis: string } {

@@ -94,8 +94,9 @@ export const ENV = {
 } as const;
 
 const INSTANCE_ID = /^(i-[0-9a-f]{8}([0-9a-f]{9})?|mi-[0-9a-f]{17})$/;
-const MAX_CONCURRENCY = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
-const MAX_ERRORS = /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/;
+/** SSM MaxConcurrency / MaxErrors (exported: the release template's AllowedPattern is this same rule). */
+export const MAX_CONCURRENCY = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
+export const MAX_ERRORS = /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/;
 
 /**
  * Reads and validates the configuration from environment variables. Every error names the variable and what it

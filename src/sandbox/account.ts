@@ -17,7 +17,7 @@ import { FakeSsmInventory } from './fake-ssm-inventory';
 import { DEFAULT_FAKE_DOCUMENT } from './fake-ssm-validation';
 import { SandboxSesProbe } from './sandbox-probe';
 import { VirtualClock } from './virtual-clock';
-import { routeClient, wireIam, wireSecretsManager, wireSns } from './wire';
+import { routeClient, wireIam, wireSecretsManager, wireSns, type Wiring } from './wire';
 import { ssmRoutes } from './wire-fake-ssm';
 
 /** How the sandbox account starts. */
@@ -66,7 +66,7 @@ const TAG_VALUE = 'smtp-relay';
 
 /**
  * An offline AWS account for tests, the crash-injection suite, the benchmarks and the demo: stateful fakes of
- * Secrets Manager, IAM and SSM behind the real SDK clients (aws-sdk-client-mock), a fleet of simulated relays that
+ * Secrets Manager, IAM and SSM behind the real SDK clients (the SDK's own middleware stack answers from the fakes), a fleet of simulated relays that
  * fetch the secret by version id and verify it against "SES" like the real documents do, and captured logs and
  * notifications. Call {@link restore} when done.
  */
@@ -100,8 +100,8 @@ export class SandboxAccount {
   readonly port: number;
   /** The disaster-recovery region and the host its relays use, when configured. */
   readonly additionalRegion?: { readonly region: string; readonly endpoint: string };
-  /** The aws-sdk-client-mock stubs, for aws-sdk-client-mock-jest matchers in tests. */
-  readonly mocks: Record<'secretsManager' | 'iam' | 'sns' | 'ssm' | 'lambda' | 'logs', ReturnType<typeof wireIam>>;
+  /** What routes each client class to its fake; {@link restore} undoes them. Calls are in {@link recorder}. */
+  private readonly wirings: Record<'secretsManager' | 'iam' | 'sns' | 'ssm' | 'lambda' | 'logs', Wiring>;
 
   constructor(options: SandboxOptions = {}) {
     this.region = options.region ?? 'eu-west-1';
@@ -146,7 +146,7 @@ export class SandboxAccount {
     this.secrets.onUpdateVersionStage((input) => {
       if (input.VersionStage === 'AWSCURRENT' && input.MoveToVersionId) this.checkHostsHold(input.MoveToVersionId);
     });
-    this.mocks = {
+    this.wirings = {
       secretsManager: wireSecretsManager(this.secrets, this.recorder),
       iam: wireIam(this.iam, this.recorder),
       sns: wireSns(this.notifications, this.recorder),
@@ -233,7 +233,7 @@ export class SandboxAccount {
   }
 
   restore(): void {
-    for (const stub of Object.values(this.mocks)) stub.restore();
+    for (const wiring of Object.values(this.wirings)) wiring.restore();
   }
 
   /** Day one: a key made in the console, configured on every host, used for months. */

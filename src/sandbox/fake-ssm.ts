@@ -2,7 +2,7 @@
  * A stateful fake of SSM Run Command for tests, benchmarks and the offline demo: SendCommand, ListCommands,
  * ListCommandInvocations, GetCommandInvocation and CancelCommand over simulated hosts, with SSM's page size,
  * filters, statuses and counters. Every call is recorded (operation + input) for assertions and call counts.
- * Wire it into an `SSMClient` with `wireFakeSsm` (aws-sdk-client-mock); the sandbox account routes it the same way.
+ * Route an `SSMClient` to it with `routeClient(client, 'SSM', recorder, ssmRoutes(fake))`, as the sandbox account does.
  */
 import {
   InvalidCommandId,

@@ -5,7 +5,7 @@ import { makeHosts } from '../../src/sandbox/fake-fleet-hosts';
 import { FakeSsm } from '../../src/sandbox/fake-ssm';
 import { DEFAULT_FAKE_DOCUMENT } from '../../src/sandbox/fake-ssm-validation';
 import { VirtualClock } from '../../src/sandbox/virtual-clock';
-import { wireFakeSsm } from '../../src/sandbox/wire-fake-ssm';
+import { wireFakeSsm } from '../sandbox/wire-fake-ssm';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ses-smtp-credential-AbCdEf';
 

@@ -10,7 +10,7 @@ import { FakeSsm, type FakeSsmOptions } from '../../src/sandbox/fake-ssm';
 import type { FakeHost, HostRunner } from '../../src/sandbox/fake-fleet-hosts';
 import { DEFAULT_FAKE_DOCUMENT } from '../../src/sandbox/fake-ssm-validation';
 import { VirtualClock } from '../../src/sandbox/virtual-clock';
-import { wireFakeSsm } from '../../src/sandbox/wire-fake-ssm';
+import { wireFakeSsm } from '../sandbox/wire-fake-ssm';
 
 export const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ses-smtp-credential-AbCdEf';
 export const VERSION_ID = '5f0c2a9e-7d41-4c1b-9a53-2e8f6b1d0c77';

@@ -1,24 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { SesSmtpRotation } from '../../infra/lib/ses-smtp-rotation';
-import { baseProps, resourcesOfType, stackWith } from './helpers';
-
-/** Shapes of credential material: SigV4 SMTP passwords, access key ids, 40-character secret access keys. */
-const SMTP_PASSWORD = /(?<![A-Za-z0-9+/=])B[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])/g;
-const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g;
-const SECRET_ACCESS_KEY = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g;
-
-/** Strings of the template that look like credentials, minus the template's own logical ids. */
-function credentialLike(template: Template): string[] {
-  const json = template.toJSON() as { Resources: object };
-  const text = JSON.stringify(json);
-  const logicalIds = new Set(Object.keys(json.Resources));
-  const looksRandom = (s: string) => /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s);
-  return [
-    ...(text.match(SMTP_PASSWORD) ?? []),
-    ...(text.match(ACCESS_KEY_ID) ?? []),
-    ...(text.match(SECRET_ACCESS_KEY) ?? []).filter((s) => looksRandom(s) && !logicalIds.has(s)),
-  ];
-}
+import { baseProps, credentialLike, resourcesOfType, stackWith } from './helpers';
 
 describe('synthesized template', () => {
   const template = Template.fromStack(

@@ -8,6 +8,7 @@ import { SendCommandCommand } from '@aws-sdk/client-ssm';
 import { SandboxAccount } from '../../src/sandbox/account';
 import { checkInvariants } from '../../src/sandbox/invariants';
 import { continueRotation, runRotation, type RotationRun } from '../../src/sandbox/rotation-driver';
+import { sent } from '../sandbox/sent-commands';
 
 function lastError(run: RotationRun): string {
   return run.invocations.filter((i) => i.error).at(-1)?.error?.message ?? '';
@@ -28,8 +29,8 @@ describe('rotation under fleet faults', () => {
     expect(failed.succeeded).toBe(false);
     expect(lastError(failed)).toContain(failing.instanceId);
     expect(lastError(failed)).toContain('old key');
-    expect(account.mocks.secretsManager).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
-    expect(account.mocks.iam).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
+    expect(sent(account, UpdateSecretVersionStageCommand)).toHaveLength(0);
+    expect(sent(account, DeleteAccessKeyCommand)).toHaveLength(0);
     failing.behaviour = { kind: 'run' };
     const fixed = await continueRotation(account, failed.token, { handler: { probe: account.sesProbe() } });
     expect(fixed.succeeded).toBe(true);
@@ -44,7 +45,7 @@ describe('rotation under fleet faults', () => {
     expect(run.succeeded).toBe(true);
     expect(run.attempts).toBeGreaterThan(1);
     expect(run.invocations.some((i) => i.error?.message.includes('will resume'))).toBe(true);
-    expect(account.mocks.ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
+    expect(sent(account, SendCommandCommand)).toHaveLength(1);
     expect(checkInvariants(account, { completed: true })).toEqual([]);
   });
 
@@ -71,7 +72,7 @@ describe('rotation under fleet faults', () => {
     const run = await rotate({ maxAttempts: 1, env: { FLEET_TARGET_TAGS: 'Role=no-such-relay' } });
     expect(run.succeeded).toBe(false);
     expect(lastError(run)).toMatch(/no managed node/i);
-    expect(account.mocks.secretsManager).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+    expect(sent(account, UpdateSecretVersionStageCommand)).toHaveLength(0);
   });
 
   it('names a failing host on a later page of a 60-host fleet and deletes nothing', async () => {
@@ -81,8 +82,8 @@ describe('rotation under fleet faults', () => {
     const run = await rotate({ maxAttempts: 1, env: { FLEET_MAX_CONCURRENCY: '100%', FLEET_MAX_ERRORS: '100%' } });
     expect(run.succeeded).toBe(false);
     expect(lastError(run)).toContain(failing.instanceId);
-    expect(account.mocks.iam).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
-    expect(account.mocks.secretsManager).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
+    expect(sent(account, DeleteAccessKeyCommand)).toHaveLength(0);
+    expect(sent(account, UpdateSecretVersionStageCommand)).toHaveLength(0);
     expect(checkInvariants(account)).toEqual([]);
   });
 });

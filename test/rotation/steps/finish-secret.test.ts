@@ -6,6 +6,7 @@ import { SandboxAccount } from '../../../src/sandbox/account';
 import { checkInvariants } from '../../../src/sandbox/invariants';
 import { runRotation } from '../../../src/sandbox/rotation-driver';
 import { invokeStep, startRotation } from './step-harness';
+import { sent } from '../../sandbox/sent-commands';
 
 describe('finishSecret', () => {
   let account: SandboxAccount;
@@ -30,14 +31,18 @@ describe('finishSecret', () => {
     const consoleKey = account.iam.keys('ses-smtp-sender')[0]!.id;
     await invokeStep(account, 'finishSecret', token);
     expect(order()).toEqual(['SendCommand', 'UpdateSecretVersionStage', 'DeleteAccessKey', 'Publish']);
-    expect(account.mocks.ssm).toHaveReceivedCommandWith(SendCommandCommand, {
-      Parameters: { SecretArn: [account.secrets.arn], VersionId: [token] },
-    });
-    expect(account.mocks.secretsManager).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
-      VersionStage: 'AWSCURRENT',
-      MoveToVersionId: token,
-    });
-    expect(account.mocks.iam).toHaveReceivedCommandWith(DeleteAccessKeyCommand, { AccessKeyId: consoleKey });
+    expect(sent(account, SendCommandCommand)).toContainEqual(
+      expect.objectContaining({
+        Parameters: { SecretArn: [account.secrets.arn], VersionId: [token] },
+      }),
+    );
+    expect(sent(account, UpdateSecretVersionStageCommand)).toContainEqual(
+      expect.objectContaining({
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: token,
+      }),
+    );
+    expect(sent(account, DeleteAccessKeyCommand)).toContainEqual(expect.objectContaining({ AccessKeyId: consoleKey }));
     expect(checkInvariants(account, { completed: true })).toEqual([]);
     expect(account.notifications[0]?.message).toContain(`Version:        ${token}`);
     expect(account.metrics).toEqual([{ hostsUpdated: 4, durationSeconds: expect.any(Number) }]);
@@ -50,10 +55,12 @@ describe('finishSecret', () => {
     const token = startRotation(account);
     await invokeStep(account, 'createSecret', token);
     await invokeStep(account, 'finishSecret', token);
-    expect(account.mocks.secretsManager).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
-      MoveToVersionId: token,
-      RemoveFromVersionId: previous,
-    });
+    expect(sent(account, UpdateSecretVersionStageCommand)).toContainEqual(
+      expect.objectContaining({
+        MoveToVersionId: token,
+        RemoveFromVersionId: previous,
+      }),
+    );
     expect(account.secrets.versionWithStage('AWSPREVIOUS')).toBe(previous);
   });
 
@@ -61,8 +68,8 @@ describe('finishSecret', () => {
     const token = await createdAndTested();
     account.hosts[3]!.behaviour = { kind: 'fail', output: 'postfix: relayhost does not match the secret' };
     await expect(invokeStep(account, 'finishSecret', token)).rejects.toThrow(account.hosts[3]!.instanceId);
-    expect(account.mocks.secretsManager).not.toHaveReceivedCommand(UpdateSecretVersionStageCommand);
-    expect(account.mocks.iam).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
+    expect(sent(account, UpdateSecretVersionStageCommand)).toHaveLength(0);
+    expect(sent(account, DeleteAccessKeyCommand)).toHaveLength(0);
     expect(account.iam.keys('ses-smtp-sender')).toHaveLength(2);
     expect(checkInvariants(account)).toEqual([]); // every host, updated or not, can still send
     expect(account.logs.find((l) => l.attributes?.event === 'push-failed')?.attributes).toMatchObject({
@@ -81,8 +88,8 @@ describe('finishSecret', () => {
     expect(account.iam.keys('ses-smtp-sender').map((k) => k.id)).toContain(consoleKey);
     await invokeStep(account, 'finishSecret', token);
     expect(account.iam.keys('ses-smtp-sender').map((k) => k.id)).not.toContain(consoleKey);
-    expect(account.mocks.ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
-    expect(account.mocks.secretsManager).toHaveReceivedCommandTimes(UpdateSecretVersionStageCommand, 1);
+    expect(sent(account, SendCommandCommand)).toHaveLength(1);
+    expect(sent(account, UpdateSecretVersionStageCommand)).toHaveLength(1);
     expect(checkInvariants(account, { completed: true })).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import type { SmtpProbe, SmtpProbeTarget } from '../../../src/rotation/ports';
 import { SandboxAccount } from '../../../src/sandbox/account';
 import { runRotation } from '../../../src/sandbox/rotation-driver';
 import { allText, invokeStep, startRotation } from './step-harness';
+import { sent } from '../../sandbox/sent-commands';
 
 /** A probe that records what it was asked to prove, then delegates to the sandbox's SES check. */
 function recordingProbe(account: SandboxAccount) {
@@ -73,9 +74,9 @@ describe('testSecret', () => {
     expect(targets.map((t) => t.target.username)).toEqual([
       current.kind === 'credential' ? current.credential.username : '',
     ]);
-    expect(account.mocks.iam).toHaveReceivedCommandTimes(CreateAccessKeyCommand, 1); // the first rotation's only
-    expect(account.mocks.secretsManager).toHaveReceivedCommandTimes(PutSecretValueCommand, 1);
-    expect(account.mocks.ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
+    expect(sent(account, CreateAccessKeyCommand)).toHaveLength(1); // the first rotation's only
+    expect(sent(account, PutSecretValueCommand)).toHaveLength(1);
+    expect(sent(account, SendCommandCommand)).toHaveLength(1);
   });
 
   it('runs a configuration test on a secret that was never rotated without touching anything', async () => {
@@ -84,7 +85,7 @@ describe('testSecret', () => {
     const { probe, targets } = recordingProbe(account);
     await invokeStep(account, 'testSecret', token, { probe });
     expect(targets).toEqual([]);
-    expect(account.mocks.iam).not.toHaveReceivedCommand(CreateAccessKeyCommand);
+    expect(sent(account, CreateAccessKeyCommand)).toHaveLength(0);
   });
 
   it('does not probe a version that is already AWSCURRENT', async () => {
