@@ -10,6 +10,7 @@ import type { SmtpProbe } from '../rotation/ports';
 import { CallRecorder } from './call-recorder';
 import { makeHosts, type FakeHost, type HostRunner, type MakeHostsOptions } from './fake-fleet-hosts';
 import { FakeCloudWatchLogs } from './fake-cloudwatch-logs';
+import { FakeDynamoDb } from './fake-dynamodb';
 import { FakeIam } from './fake-iam';
 import { FakeLambda } from './fake-lambda';
 import { FakeSecretsManager } from './fake-secrets-manager';
@@ -18,7 +19,7 @@ import { FakeSsmInventory } from './fake-ssm-inventory';
 import { DEFAULT_FAKE_DOCUMENT } from './fake-ssm-validation';
 import { SandboxSesProbe } from './sandbox-probe';
 import { VirtualClock } from './virtual-clock';
-import { routeClient, wireIam, wireSecretsManager, wireSns } from './wire';
+import { routeClient, wireDynamoDb, wireIam, wireSecretsManager, wireSns, wireSts } from './wire';
 import { ssmRoutes } from './wire-fake-ssm';
 
 /** How the sandbox account starts. */
@@ -42,6 +43,11 @@ export interface SandboxOptions {
    * staged retirement keep their one-key end state; the product's own default is `staged`.
    */
   readonly retirement?: 'immediate' | 'staged';
+  /**
+   * Creates the manual-consumer registry table and configures the function with it (MANUAL_CONSUMERS_TABLE).
+   * Default false: no table, as before issue 14.
+   */
+  readonly registry?: boolean;
 }
 
 /** One log line the sandbox captured. */
@@ -93,8 +99,17 @@ export class SandboxAccount {
   readonly promotionViolations: string[] = [];
   readonly endpoint: string;
   readonly port: number;
+  /** DynamoDB: the manual-consumer registry table (when {@link SandboxOptions.registry}). */
+  readonly dynamodb = new FakeDynamoDb();
+  /** The registry table's name, when the account has one. */
+  readonly registryTable?: string;
+  /** The principal STS GetCallerIdentity reports (tests and the demo switch it to confirm as someone else). */
+  callerArn = 'arn:aws:iam::111122223333:user/operator';
   /** The aws-sdk-client-mock stubs, for aws-sdk-client-mock-jest matchers in tests. */
-  readonly mocks: Record<'secretsManager' | 'iam' | 'sns' | 'ssm' | 'lambda' | 'logs', ReturnType<typeof wireIam>>;
+  readonly mocks: Record<
+    'secretsManager' | 'iam' | 'sns' | 'ssm' | 'lambda' | 'logs' | 'dynamodb' | 'sts',
+    ReturnType<typeof wireIam>
+  >;
 
   constructor(options: SandboxOptions = {}) {
     this.region = options.region ?? 'eu-west-1';
@@ -102,6 +117,11 @@ export class SandboxAccount {
     this.endpoint = options.endpoint ?? smtpEndpoint(this.region);
     this.port = options.port ?? 587;
     this.retirement = options.retirement ?? 'immediate';
+    if (options.registry) {
+      // CloudFormation names it (no fixed name): the sandbox mimics a generated name.
+      this.registryTable = 'SesSmtpRotation-ManualConsumers1A2B3C4D-5E6F7G8H';
+      this.dynamodb.createTable(this.registryTable);
+    }
     this.iam = new FakeIam(this.clock);
     this.iam.addUser(this.userName);
     const initialValue =
@@ -149,6 +169,8 @@ export class SandboxAccount {
       lambda: routeClient(LambdaClient, 'Lambda', this.recorder, [
         [GetFunctionConfigurationCommand, 'GetFunctionConfiguration', (i) => this.lambda.getFunctionConfiguration(i)],
       ]),
+      dynamodb: wireDynamoDb(this.dynamodb, this.recorder),
+      sts: wireSts(() => this.callerArn, this.recorder),
       logs: routeClient(CloudWatchLogsClient, 'CloudWatchLogs', this.recorder, [
         [FilterLogEventsCommand, 'FilterLogEvents', (i) => this.cloudWatchLogs.filterLogEvents(i)],
       ]),
@@ -172,6 +194,7 @@ export class SandboxAccount {
       FLEET_POLL_INTERVAL_SECONDS: '5',
       NOTIFICATION_TOPIC_ARN: `arn:aws:sns:${this.region}:111122223333:ses-smtp-rotation`,
       RETIREMENT_POLICY: this.retirement,
+      ...(this.registryTable ? { MANUAL_CONSUMERS_TABLE: this.registryTable } : {}),
       ...this.lambda?.overrides,
       ...overrides,
     };
