@@ -2,6 +2,7 @@
  * The rotation Lambda's entry point. Clients, configuration and adapters are built once per container (on the
  * first invocation, so a configuration error is reported as that invocation's error, with the variable's name).
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -9,6 +10,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AccessKeys } from './aws/access-keys';
+import { ConsumerRegistry } from './aws/consumer-registry';
 import { SecretStore } from './aws/secret-store';
 import { SnsNotifier } from './aws/sns-notifier';
 import { SsmFleet } from './aws/ssm-fleet';
@@ -104,6 +106,9 @@ function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
     ...(config.notificationTopicArn
       ? { notifier: new SnsNotifier(new SNSClient({}), config.notificationTopicArn) }
       : {}),
+    ...(config.manualConsumers
+      ? { registry: new ConsumerRegistry(new DynamoDBClient({}), config.manualConsumers.tableName) }
+      : {}),
     clock,
     log,
     onCompleted: (audit, durationMs) =>
@@ -143,6 +148,8 @@ function powertoolsMetrics() {
       metrics.addMetric('OldKeyActiveHours', MetricUnit.Count, m.oldKeyActiveHours);
       if (m.hoursSinceLastRotation !== undefined)
         metrics.addMetric('HoursSinceLastRotation', MetricUnit.Count, m.hoursSinceLastRotation);
+      if (m.manualConsumersWaitingDays !== undefined)
+        metrics.addMetric('ManualConsumersWaitingDays', MetricUnit.Count, m.manualConsumersWaitingDays);
       metrics.publishStoredMetrics();
     },
   };

@@ -59,6 +59,16 @@ export interface RotationConfig {
   readonly probeMaxWaitMs: number;
   /** How the old key is retired after every target confirmed (`RETIREMENT_*` variables). */
   readonly retirement: RetirementPolicy;
+  /** The manual-consumer registry (issue 14); absent = no table, nobody is waited for. */
+  readonly manualConsumers?: ManualConsumersConfig;
+}
+
+/** Where the manual consumers are registered and when their wait becomes an alarm. */
+export interface ManualConsumersConfig {
+  /** DynamoDB table name (the construct's generated name). */
+  readonly tableName: string;
+  /** Days a rotation may wait for manual consumers before the overdue alert. @default 7 */
+  readonly alarmAfterDays: number;
 }
 
 /** The environment variables of the rotation Lambda (the CDK construct sets them). */
@@ -86,7 +96,11 @@ export const ENV = {
   retirementDeactivateAfter: RETIREMENT_ENV.deactivateAfter,
   retirementDeleteAfter: RETIREMENT_ENV.deleteAfter,
   retirementInUse: RETIREMENT_ENV.inUse,
+  manualConsumersTable: 'MANUAL_CONSUMERS_TABLE',
+  manualConsumersAlarmAfterDays: 'MANUAL_CONSUMERS_ALARM_AFTER_DAYS',
 } as const;
+
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 
 const IAM_USER = /^[\w+=,.@-]{1,64}$/;
 const INSTANCE_ID = /^(i-[0-9a-f]{8}([0-9a-f]{9})?|mi-[0-9a-f]{17})$/;
@@ -137,6 +151,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
     safetyMarginMs: integer(env, ENV.safetyMarginSeconds, 30, 5, 300) * 1000,
     probeMaxWaitMs: integer(env, ENV.probeMaxWaitSeconds, 150, 5, 840) * 1000,
     retirement: loadRetirementPolicy(env),
+    ...loadManualConsumers(env),
+  };
+}
+
+function loadManualConsumers(env: NodeJS.ProcessEnv): { manualConsumers?: ManualConsumersConfig } {
+  const tableName = optional(env, ENV.manualConsumersTable);
+  if (tableName === undefined) return {};
+  if (!TABLE_NAME.test(tableName)) {
+    fail(ENV.manualConsumersTable, 'must be a DynamoDB table name (3–255 of letters, digits, _ . -)');
+  }
+  return {
+    manualConsumers: { tableName, alarmAfterDays: integer(env, ENV.manualConsumersAlarmAfterDays, 7, 1, 90) },
   };
 }
 

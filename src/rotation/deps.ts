@@ -4,7 +4,7 @@ import type { Clock, Deadline } from '../core/clock';
 import type { RotationConfig } from './config';
 import type { RotationEvent } from './event';
 import type { GuardVerdict } from './guard';
-import type { Fleet, Notifier, RotationAudit, SmtpProbe } from './ports';
+import type { Fleet, ManualConsumerRegistry, Notifier, RotationAudit, SmtpProbe } from './ports';
 
 /** Structured logging (Powertools Logger satisfies it). Attributes never carry secret values. */
 export interface Log {
@@ -21,6 +21,8 @@ export interface RotationDeps {
   readonly probe: SmtpProbe;
   readonly fleet: Fleet;
   readonly notifier?: Notifier;
+  /** The manual-consumer registry; absent when no table is configured (then nobody is waited for). */
+  readonly registry?: ManualConsumerRegistry;
   readonly clock: Clock;
   readonly log: Log;
   /** Called once a rotation completed (metrics). */
@@ -37,6 +39,8 @@ export interface RetirementMetrics {
   readonly oldKeyActiveHours: number;
   /** Hours since the last completed rotation (absent before the first). */
   readonly hoursSinceLastRotation?: number;
+  /** Days the pending rotation has waited for manual consumers (absent when none is pending). */
+  readonly manualConsumersWaitingDays?: number;
 }
 
 /** One step invocation after the guard. */

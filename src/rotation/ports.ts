@@ -3,6 +3,7 @@
  * src/sandbox (offline fakes); the steps see only these interfaces.
  */
 import type { Deadline } from '../core/clock';
+import type { ManualConfirmation, ManualConsumer, ManualWaitState } from '../core/manual-consumer';
 
 /** What the SMTP probe authenticates with. */
 export interface SmtpProbeTarget {
@@ -75,6 +76,8 @@ export interface RotationAudit {
   readonly region: string;
   readonly endpoint: string;
   readonly completedAt: string;
+  /** Manual consumers that confirmed this version before it was promoted (absent with an empty registry). */
+  readonly manualConsumers?: readonly ManualConfirmation[];
 }
 
 /** Something the retirement of an old key did or found (an SNS alert in AWS). Never a secret value. */
@@ -90,9 +93,50 @@ export interface RetirementNotice {
   readonly details: readonly string[];
 }
 
+/**
+ * A request to the people behind manual consumers (an SNS message in AWS): `requested` once per rotation,
+ * `reminder` daily while someone is pending, `overdue` once after the alarm threshold. Never the credential.
+ */
+export interface ManualConsumersNotice {
+  readonly secretArn: string;
+  readonly versionId: string;
+  readonly kind: 'requested' | 'reminder' | 'overdue';
+  readonly pending: readonly ManualConsumer[];
+  readonly confirmed: readonly ManualConfirmation[];
+  readonly waitingSince: string;
+  /** The exact steps, one per line (the same lines the CLI prints). */
+  readonly steps: readonly string[];
+}
+
+/**
+ * The registry of manual consumers as the function uses it (DynamoDB in AWS). Reads are strongly consistent: a
+ * confirmation written a moment ago must count. Every write is conditional and idempotent.
+ */
+export interface ManualConsumerRegistry {
+  /** Every registered consumer of the secret (all pages). */
+  consumers(secretArn: string): Promise<ManualConsumer[]>;
+  /** The confirmations recorded for exactly this version. */
+  confirmations(secretArn: string, versionId: string): Promise<ManualConfirmation[]>;
+  /** Records that the function waits on this version (first call wins; later calls return the stored state). */
+  startWait(secretArn: string, versionId: string, at: Date): Promise<ManualWaitState>;
+  /**
+   * Sets one timestamp of the wait state if it still has `expected` (undefined = not set): the compare-and-set that
+   * keeps two concurrent invocations from both sending a reminder. Returns false when another one won.
+   */
+  markWait(
+    secretArn: string,
+    versionId: string,
+    field: 'notifiedAt' | 'lastReminderAt' | 'overdueAt',
+    at: Date,
+    expected: string | undefined,
+  ): Promise<boolean>;
+}
+
 /** Tells people that a rotation completed (SNS in AWS; a list in the sandbox). */
 export interface Notifier {
   rotationSucceeded(audit: RotationAudit): Promise<void>;
   /** An action on, or an alert about, the old key during its retirement. */
   retirement?(notice: RetirementNotice): Promise<void>;
+  /** Asks, reminds or alerts the people behind manual consumers. */
+  manualConsumers?(notice: ManualConsumersNotice): Promise<void>;
 }

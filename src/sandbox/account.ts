@@ -15,6 +15,7 @@ import { FakeIam } from './fake-iam';
 import { FakeLambda } from './fake-lambda';
 import { FakeSecretsManager } from './fake-secrets-manager';
 import { FakeSsm } from './fake-ssm';
+import { SandboxManualConsumers } from './manual-consumers';
 import { FakeSsmInventory } from './fake-ssm-inventory';
 import { DEFAULT_FAKE_DOCUMENT } from './fake-ssm-validation';
 import { SandboxSesProbe } from './sandbox-probe';
@@ -103,6 +104,8 @@ export class SandboxAccount {
   readonly dynamodb = new FakeDynamoDb();
   /** The registry table's name, when the account has one. */
   readonly registryTable?: string;
+  /** The systems staff change by hand (issue 14), registered in {@link dynamodb}. */
+  readonly manual: SandboxManualConsumers;
   /** The principal STS GetCallerIdentity reports (tests and the demo switch it to confirm as someone else). */
   callerArn = 'arn:aws:iam::111122223333:user/operator';
   /** The aws-sdk-client-mock stubs, for aws-sdk-client-mock-jest matchers in tests. */
@@ -123,6 +126,7 @@ export class SandboxAccount {
       this.dynamodb.createTable(this.registryTable);
     }
     this.iam = new FakeIam(this.clock);
+
     this.iam.addUser(this.userName);
     const initialValue =
       options.initialSecret === 'settings'
@@ -133,6 +137,16 @@ export class SandboxAccount {
       rotationLambdaArn: `arn:aws:lambda:${this.region}:111122223333:function:ses-smtp-rotation`,
       ...(initialValue ? { initialValue } : {}),
       ...(options.autoCurrentOnFirstValue ? { autoCurrentOnFirstValue: true } : {}),
+    });
+    this.manual = new SandboxManualConsumers({
+      dynamodb: this.dynamodb,
+      iam: this.iam,
+      secrets: this.secrets,
+      table: () => this.registryTable,
+      now: () => this.clock.now(),
+      region: this.region,
+      // A system changed by hand starts out on the same key as the relays.
+      relayCredential: () => (this.hosts[0] ? this.installed.get(this.hosts[0].instanceId) : undefined),
     });
     this.hosts = makeHosts(options.hosts ?? 3, {
       platforms: options.platforms ?? 'mixed',
@@ -151,7 +165,10 @@ export class SandboxAccount {
     this.cloudWatchLogs.createLogGroup(this.lambda.logGroup);
     if (options.adoptConsoleKey ?? true) this.adoptConsoleKey();
     this.secrets.onUpdateVersionStage((input) => {
-      if (input.VersionStage === 'AWSCURRENT' && input.MoveToVersionId) this.checkHostsHold(input.MoveToVersionId);
+      if (input.VersionStage === 'AWSCURRENT' && input.MoveToVersionId) {
+        this.checkHostsHold(input.MoveToVersionId);
+        this.promotionViolations.push(...this.manual.promotionViolations(input.MoveToVersionId));
+      }
     });
     this.mocks = {
       secretsManager: wireSecretsManager(this.secrets, this.recorder),
