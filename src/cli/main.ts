@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { SesSmtpRotationError } from '../core/errors';
 import { AwsCallError } from './aws-errors';
 import { EXIT, EXIT_CODES, UsageError, type Command } from './command';
+import { confirmCommand } from './commands/confirm';
+import { consumersCommand } from './commands/consumers';
 import { deriveCommand } from './commands/derive';
 import { demoCommand } from './commands/demo';
 import { lintDocumentCommand } from './commands/lint-document';
@@ -21,6 +23,8 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   preflightCommand,
   retireCommand,
+  consumersCommand,
+  confirmCommand,
 ];
 
 function toolHelp(): string {

@@ -48,6 +48,12 @@ export class SandboxManualConsumers {
     if (holding) this.installed.set(name, holding);
   }
 
+  /** A consumer registered some other way (the CLI) starts out on the relays' key. */
+  hold(name: string): void {
+    const holding = this.deps.relayCredential();
+    if (holding) this.installed.set(name, holding);
+  }
+
   /** A person configures the pending version on the system (fetched with their own identity). */
   switchTo(name: string, versionId: string): void {
     const value = this.deps.secrets.peekValue(versionId);
