@@ -117,7 +117,7 @@ void (async () => {
     '',
     '| Measure | Result | Target |',
     '|---|---:|---:|',
-    `| Lambda bundle, minified (every dependency bundled) | ${kb(b.minified)} | ≤ 500 KB |`,
+    `| Lambda bundle, minified (every dependency bundled) | ${kb(b.minified)} | ≤ 560 KB |`,
     `| Lambda bundle, gzipped | ${kb(b.gzipped)} | |`,
     `| Cold initialisation above a bare \`node\` start (median of 31) | ${b.coldInitMs.toFixed(0)} ms (bare node ${b.bareNodeMs.toFixed(0)} ms) | ≤ 30 ms |`,
     `| 500-host demo rotation, wall time (${d.virtualSeconds} s simulated) | ${d.demoSeconds.toFixed(2)} s (process ${d.processSeconds.toFixed(2)} s) | < 1 s beyond scripted waits |`,

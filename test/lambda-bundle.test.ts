@@ -35,12 +35,21 @@ describe('the Lambda bundle', () => {
     rmSync(outdir, { recursive: true, force: true });
   });
 
-  it('stays under 500 KB minified with every dependency bundled', () => {
-    expect(statSync(join(outdir, 'index.js')).size).toBeLessThan(500_000);
+  // 474 KB before issue 14; the DynamoDB client the manual-consumer registry needs adds about 68 KB.
+  it('stays under 560 KB minified with every dependency bundled', () => {
+    expect(statSync(join(outdir, 'index.js')).size).toBeLessThan(560_000);
   });
 
-  it('leaves out the clients only the operator CLI uses (CloudWatch Logs)', () => {
-    expect(readFileSync(join(outdir, 'index.js'), 'utf8')).not.toContain('FilterLogEvents');
+  it('leaves out the clients only the operator CLI uses (CloudWatch Logs, STS)', () => {
+    const bundle = readFileSync(join(outdir, 'index.js'), 'utf8');
+    expect(bundle).not.toContain('FilterLogEvents');
+    expect(bundle).not.toContain('GetCallerIdentity');
+  });
+
+  it('reads the manual-consumer registry but leaves out its writes people make with the CLI', () => {
+    const bundle = readFileSync(join(outdir, 'index.js'), 'utf8');
+    expect(bundle).toContain('manual-consumer table');
+    expect(bundle).not.toContain('TransactWriteItems');
   });
 
   it('signs with the environment credentials and explains a secret whose rotation is disabled', async () => {

@@ -4,14 +4,10 @@ import {
   PutItemCommand,
   QueryCommand,
   ResourceNotFoundException,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
-  type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { randomUUID } from 'node:crypto';
 import { SesSmtpRotationError } from '../core/errors';
 import type { ManualConfirmation, ManualConsumer, ManualWaitState } from '../core/manual-consumer';
 import type { ManualConsumerRegistry } from '../rotation/ports';
@@ -29,21 +25,26 @@ export class ConsumerRegistryError extends SesSmtpRotationError {
   }
 }
 
-type Item = Record<string, AttributeValue>;
-const S = (value: string): AttributeValue => ({ S: value });
-const CONSUMER = 'consumer#';
-const ROTATION = 'rotation#';
-const CONFIRMATION = 'confirmation#';
+/** One item. */
+export type Item = Record<string, AttributeValue>;
+/** A string attribute. */
+export const S = (value: string): AttributeValue => ({ S: value });
+/** Sort-key prefixes of the item kinds. */
+export const SORT_KEY = { consumer: 'consumer#', rotation: 'rotation#', confirmation: 'confirmation#' } as const;
+const CONSUMER = SORT_KEY.consumer;
+const ROTATION = SORT_KEY.rotation;
+const CONFIRMATION = SORT_KEY.confirmation;
 
 /**
  * The manual-consumer registry in one DynamoDB table (partition key `pk` = the secret's ARN, sort key `sk`):
  * `consumer#<name>` items, one `rotation#<version>` item per version the function waits on, and
  * `confirmation#<version>#<name>` items. Only names, contacts, notes, principals and times: never a credential.
- * Used by the function (read, wait state) and by the CLI (add, remove, confirm).
+ * The function uses this class (reads, wait state); the CLI's writes are in {@link ConsumerRegistryAdmin}, kept
+ * out of the Lambda bundle.
  */
 export class ConsumerRegistry implements ManualConsumerRegistry {
   constructor(
-    private readonly client: DynamoDBClient,
+    protected readonly client: DynamoDBClient,
     readonly tableName: string,
   ) {}
 
@@ -136,132 +137,6 @@ export class ConsumerRegistry implements ManualConsumerRegistry {
     }
   }
 
-  /**
-   * Registers a consumer, with an audit record of the change in the same transaction.
-   * @throws ConsumerRegistryError `exists` when the name is taken
-   */
-  async add(secretArn: string, consumer: ManualConsumer): Promise<void> {
-    const item: Item = {
-      ...key(secretArn, CONSUMER + consumer.name),
-      name: S(consumer.name),
-      addedAt: S(consumer.addedAt),
-      addedBy: S(consumer.addedBy),
-      ...(consumer.owner ? { owner: S(consumer.owner) } : {}),
-      ...(consumer.note ? { note: S(consumer.note) } : {}),
-    };
-    const failed = await this.transact([
-      { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(sk)' } },
-      this.change(secretArn, 'add', consumer.name, consumer.addedBy, consumer.addedAt),
-    ]);
-    if (failed[0]) {
-      throw new ConsumerRegistryError(
-        'exists',
-        `a manual consumer named "${consumer.name}" is already registered for this secret: choose another name, ` +
-          'or remove it first',
-      );
-    }
-  }
-
-  /**
-   * Removes a consumer, with an audit record; its confirmations stay as audit records (they no longer count).
-   * @throws ConsumerRegistryError `unknown-consumer`
-   */
-  async remove(secretArn: string, name: string, by: string, at: string): Promise<void> {
-    const failed = await this.transact([
-      {
-        Delete: {
-          TableName: this.tableName,
-          Key: key(secretArn, CONSUMER + name),
-          ConditionExpression: 'attribute_exists(sk)',
-        },
-      },
-      this.change(secretArn, 'remove', name, by, at),
-    ]);
-    if (failed[0]) throw unknownConsumer(name);
-  }
-
-  /** One audit record of a registry change (`change#<time>#<random>`: two changes in one millisecond both stay). */
-  private change(secretArn: string, action: 'add' | 'remove', name: string, by: string, at: string) {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...key(secretArn, `change#${at}#${randomUUID()}`),
-          action: S(action),
-          name: S(name),
-          by: S(by),
-          at: S(at),
-        },
-      },
-    };
-  }
-
-  /** Runs a transaction; returns, per item, whether its condition failed (all false = written). */
-  private async transact(items: NonNullable<TransactWriteItemsCommandInput['TransactItems']>): Promise<boolean[]> {
-    try {
-      await this.call(() => this.client.send(new TransactWriteItemsCommand({ TransactItems: items })));
-      return items.map(() => false);
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const failed = (error.CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
-      if (!failed.some(Boolean)) throw error;
-      return failed;
-    }
-  }
-
-  /**
-   * Records a confirmation in one transaction: the consumer is registered, the function asked for this version,
-   * and this consumer has not confirmed this version yet; otherwise nothing is written.
-   * @throws ConsumerRegistryError `unknown-consumer`, `not-asked` or `already-confirmed`
-   */
-  async confirm(secretArn: string, confirmation: ManualConfirmation): Promise<void> {
-    const { consumer, versionId } = confirmation;
-    const failed = await this.transact([
-      {
-        ConditionCheck: {
-          TableName: this.tableName,
-          Key: key(secretArn, CONSUMER + consumer),
-          ConditionExpression: 'attribute_exists(sk)',
-        },
-      },
-      {
-        ConditionCheck: {
-          TableName: this.tableName,
-          Key: key(secretArn, ROTATION + versionId),
-          ConditionExpression: 'attribute_exists(sk)',
-        },
-      },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...key(secretArn, `${CONFIRMATION}${versionId}#${consumer}`),
-            consumer: S(consumer),
-            versionId: S(versionId),
-            confirmedBy: S(confirmation.confirmedBy),
-            confirmedAt: S(confirmation.confirmedAt),
-            ...(confirmation.note ? { note: S(confirmation.note) } : {}),
-          },
-          ConditionExpression: 'attribute_not_exists(sk)',
-        },
-      },
-    ]);
-    if (failed[0]) throw unknownConsumer(consumer);
-    if (failed[1]) {
-      throw new ConsumerRegistryError(
-        'not-asked',
-        `version ${versionId} has not asked for manual confirmation yet (its push to the SSM targets is not ` +
-          'confirmed): wait for the notification, then confirm',
-      );
-    }
-    if (failed[2]) {
-      throw new ConsumerRegistryError(
-        'already-confirmed',
-        `"${consumer}" already confirmed version ${versionId}: nothing to do (see status for who and when)`,
-      );
-    }
-  }
-
   private async query(secretArn: string, prefix: string): Promise<Item[]> {
     const items: Item[] = [];
     let start: Item | undefined;
@@ -284,7 +159,7 @@ export class ConsumerRegistry implements ManualConsumerRegistry {
     return items;
   }
 
-  private async call<T>(send: () => Promise<T>): Promise<T> {
+  protected async call<T>(send: () => Promise<T>): Promise<T> {
     try {
       return await send();
     } catch (error) {
@@ -301,7 +176,8 @@ export class ConsumerRegistry implements ManualConsumerRegistry {
   }
 }
 
-function key(secretArn: string, sk: string): Item {
+/** The primary key of an item. */
+export function key(secretArn: string, sk: string): Item {
   return { pk: S(secretArn), sk: S(sk) };
 }
 
@@ -324,7 +200,8 @@ function waitOf(item: Item): ManualWaitState {
   };
 }
 
-function unknownConsumer(name: string): ConsumerRegistryError {
+/** The refusal for a name that is not registered. */
+export function unknownConsumer(name: string): ConsumerRegistryError {
   return new ConsumerRegistryError(
     'unknown-consumer',
     `no manual consumer named "${name}" is registered for this secret: check the name with ` +

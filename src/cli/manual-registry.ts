@@ -4,7 +4,7 @@
  * tell them.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { ConsumerRegistry } from '../aws/consumer-registry';
+import { ConsumerRegistryAdmin } from '../aws/consumer-registry-admin';
 import { SesSmtpRotationError } from '../core/errors';
 import type { ManualConsumersConfig } from '../rotation/config';
 import { regionOfArn } from './aws-clients';
@@ -18,7 +18,7 @@ export class RegistryUnavailableError extends SesSmtpRotationError {}
 /** A secret with its registry. */
 export interface OpenRegistry {
   readonly secret: SecretState;
-  readonly registry: ConsumerRegistry;
+  readonly registry: ConsumerRegistryAdmin;
   readonly config: ManualConsumersConfig;
   /** The function's region (where the table is). */
   readonly region?: string;
@@ -53,7 +53,7 @@ export async function openRegistry(context: SecretCommandContext): Promise<OpenR
   const region = regionOfArn(secret.rotationLambdaArn);
   return {
     secret,
-    registry: new ConsumerRegistry(clients.dynamodb(region), config.tableName),
+    registry: new ConsumerRegistryAdmin(clients.dynamodb(region), config.tableName),
     config,
     ...(region ? { region } : {}),
     ...(fn.config.notificationTopicArn ? { topicArn: fn.config.notificationTopicArn } : {}),

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConsumerRegistry } from '../../src/aws/consumer-registry';
+import { ConsumerRegistryAdmin as ConsumerRegistry } from '../../src/aws/consumer-registry-admin';
 import type { ManualConsumer } from '../../src/core/manual-consumer';
 import { manualProgress, overdueDue, reminderDue } from '../../src/rotation/manual-wait';
 import { SandboxAccount } from '../../src/sandbox/account';
