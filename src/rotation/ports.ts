@@ -117,6 +117,8 @@ export interface ManualConsumerRegistry {
   consumers(secretArn: string): Promise<ManualConsumer[]>;
   /** The confirmations recorded for exactly this version. */
   confirmations(secretArn: string, versionId: string): Promise<ManualConfirmation[]>;
+  /** The wait state of one version, if the function recorded one. */
+  waitState(secretArn: string, versionId: string): Promise<ManualWaitState | undefined>;
   /** Records that the function waits on this version (first call wins; later calls return the stored state). */
   startWait(secretArn: string, versionId: string, at: Date): Promise<ManualWaitState>;
   /**

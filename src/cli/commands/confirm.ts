@@ -1,4 +1,5 @@
 import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { ConsumerRegistryError } from '../../aws/consumer-registry';
 import { SesSmtpRotationError } from '../../core/errors';
 import { checkConsumerName, checkFreeText, ManualConsumerInputError, NOTE_MAX } from '../../core/manual-consumer';
 import { manualProgress } from '../../rotation/manual-wait';
@@ -73,21 +74,33 @@ export const confirmCommand: Command = {
     }
     const confirmedBy = await callerArn(context);
     const confirmedAt = new Date(context.runtime.clock.now()).toISOString();
-    await registryCall(open, 'dynamodb:TransactWriteItems', () =>
-      open.registry.confirm(secret.arn, {
-        consumer,
-        versionId,
-        confirmedBy,
-        confirmedAt,
-        ...(note ? { note } : {}),
-      }),
-    );
     const say = (line: string) => println(values.json ? io.stderr : io.stdout, line);
+    const stillPending = async () => {
+      const [consumers, confirmations] = await registryCall(open, 'dynamodb:Query', () =>
+        Promise.all([open.registry.consumers(secret.arn), open.registry.confirmations(secret.arn, versionId)]),
+      );
+      return manualProgress(consumers, confirmations, versionId).pending.map((c) => c.name);
+    };
+    try {
+      await registryCall(open, 'dynamodb:TransactWriteItems', () =>
+        open.registry.confirm(secret.arn, {
+          consumer,
+          versionId,
+          confirmedBy,
+          confirmedAt,
+          ...(note ? { note } : {}),
+        }),
+      );
+    } catch (error) {
+      // Confirming twice is refused, but if the first run died before it could resume the rotation (or its
+      // re-attempt failed), this one still resumes it: re-running the command is the natural retry.
+      if (error instanceof ConsumerRegistryError && error.problem === 'already-confirmed') {
+        if ((await stillPending()).length === 0) await resume(context, secret.arn, versionId, say);
+      }
+      throw error;
+    }
     say(`confirmed: "${consumer}" uses version ${versionId} of ${secret.name} (by ${confirmedBy} at ${confirmedAt})`);
-    const [consumers, confirmations] = await registryCall(open, 'dynamodb:Query', () =>
-      Promise.all([open.registry.consumers(secret.arn), open.registry.confirmations(secret.arn, versionId)]),
-    );
-    const pending = manualProgress(consumers, confirmations, versionId).pending.map((c) => c.name);
+    const pending = await stillPending();
     let resumed = false;
     if (pending.length > 0) {
       say(`still pending: ${pending.join(', ')}; the old key stays active until they confirm`);
