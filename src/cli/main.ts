@@ -5,6 +5,7 @@ import { AwsCallError } from './aws-errors';
 import { EXIT, EXIT_CODES, UsageError, type Command } from './command';
 import { confirmCommand } from './commands/confirm';
 import { consumersCommand } from './commands/consumers';
+import { credentialCommand } from './commands/credential';
 import { deriveCommand } from './commands/derive';
 import { demoCommand } from './commands/demo';
 import { lintDocumentCommand } from './commands/lint-document';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   preflightCommand,
   retireCommand,
   consumersCommand,
+  credentialCommand,
   confirmCommand,
 ];
 
