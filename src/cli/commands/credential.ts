@@ -7,7 +7,7 @@ import { println, type Io } from '../io';
 import { secretCommandContext } from '../runtime';
 import { readSecretState } from '../secret-state';
 
-const HELP = `Usage: ses-smtp-rotation credential show --secret-id <id> --pending --reveal
+const HELP = `Usage: ses-smtp-rotation credential show --secret-id <id> --pending --reveal [--json]
                                          [--region <region>] [--profile <profile>]
 
 Prints the pending SMTP credential (user name, password, endpoint, port) of a rotation that waits for manual
@@ -21,6 +21,7 @@ Options:
   --secret-id <id>     name or ARN of the secret (required)
   --pending            the version a rotation waits to promote (required: AWSCURRENT is what the relays already have)
   --reveal             print the password (required)
+  --json               print {secretArn, versionId, username, password, endpoint, port, region}
   --region, --profile  as for every command
   -h, --help           show this help
 
@@ -37,11 +38,13 @@ export const credentialCommand: Command = {
   name: 'credential',
   summary: 'show the pending credential to configure a manual consumer (--pending --reveal)',
   help: HELP,
+  jsonFields: ['secretArn', 'versionId', 'username', 'password', 'endpoint', 'port', 'region'],
   async run(args: string[], io: Io): Promise<number> {
     const { values, positionals } = parseFlags(
       args,
       {
         'secret-id': { type: 'string' },
+        json: { type: 'boolean', default: false },
         pending: { type: 'boolean', default: false },
         reveal: { type: 'boolean', default: false },
         region: { type: 'string' },
@@ -93,6 +96,11 @@ export const credentialCommand: Command = {
     }
     if (!terminal) println(io.stderr, 'warning: stdout is not a terminal: the password goes to a pipe or a file');
     const c = parsed.credential;
+    if (values.json) {
+      const doc = { secretArn: state.arn, versionId, username: c.username, password: c.password };
+      println(io.stdout, JSON.stringify({ ...doc, endpoint: c.endpoint, port: c.port, region: c.region }, null, 2));
+      return EXIT.ok;
+    }
     println(io.stdout, `Secret:     ${state.arn}`);
     println(io.stdout, `Version:    ${versionId} (pending: not promoted until every manual consumer confirmed)`);
     println(io.stdout, `Endpoint:   ${c.endpoint} port ${c.port} (STARTTLS), region ${c.region}`);
