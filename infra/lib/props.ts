@@ -1,3 +1,4 @@
+import type { ManualConsumersOptions } from './manual-consumers';
 import type { Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -155,4 +156,10 @@ export interface SesSmtpRotationProps {
    * @default staged, 24 h, 7 days, hold
    */
   readonly retirement?: RetirementOptions;
+  /**
+   * Systems the SSM push cannot reach, changed by hand and confirmed (`consumers`, `confirm`): creates the
+   * registry table and its alarm. While one of them has not confirmed a rotation, it is not promoted.
+   * @default none: no table, rotations wait for the SSM targets only
+   */
+  readonly manualConsumers?: ManualConsumersOptions;
 }

@@ -94,6 +94,14 @@ export class SesSmtpRotationStack extends Stack {
         deleteAfter: s.deleteAfterMs === undefined ? undefined : Duration.millis(s.deleteAfterMs),
         inUse: s.retirementInUse,
       },
+      ...(s.manualConsumers
+        ? {
+            manualConsumers: {
+              alarmAfterDays: s.manualConsumersAlarmAfterDays,
+              encryptionKey: s.kmsKeyArn ? kms.Key.fromKeyArn(this, 'RegistryKey', s.kmsKeyArn) : undefined,
+            },
+          }
+        : {}),
     };
   }
 

@@ -7,11 +7,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { DEFAULT_SMTP_PORT, smtpEndpoint } from '../../src/core/endpoint';
+import { ENV } from '../../src/rotation/config';
 import { RotationAlarms } from './alarms';
 import { DEFAULT_DOCUMENTS_DIRECTORY, loadDocuments, selectFleetDocument } from './documents';
 import { rotationEnvironment } from './environment';
 import { bundledLambdaCode } from './lambda-code';
 import { rotationSecurityGroups } from './network';
+import { ManualConsumerRegistry } from './manual-consumers';
 import { NotificationTopic } from './notifications';
 import { RotationPermissions } from './permissions';
 import type { SesSmtpRotationProps } from './props';
@@ -28,6 +30,7 @@ import {
 } from './validate';
 
 export * from './props';
+export type { ManualConsumersOptions } from './manual-consumers';
 
 /** Default schedule: quarterly (90–92 days), 1st of Jan/Apr/Jul/Oct, 03:00–06:00 UTC. */
 export const DEFAULT_SCHEDULE = { expression: 'cron(0 3 1 1/3 ? *)', window: '3h' } as const;
@@ -60,6 +63,8 @@ export class SesSmtpRotation extends Construct {
   readonly retirementSchedule: RetirementSchedule;
   /** Alarms "old key still in use", "old key still active", "rotation overdue", and the dashboard. */
   readonly retirementMonitoring: RetirementMonitoring;
+  /** The manual-consumer registry (table, alarm, grants), when `manualConsumers` is set. */
+  readonly manualConsumers?: ManualConsumerRegistry;
 
   constructor(scope: Construct, id: string, props: SesSmtpRotationProps) {
     super(scope, id);
@@ -172,6 +177,19 @@ export class SesSmtpRotation extends Construct {
       retirement,
     });
 
+    if (props.manualConsumers) {
+      this.manualConsumers = new ManualConsumerRegistry(this, 'ManualConsumers', {
+        ...props.manualConsumers,
+        role: this.role,
+        secretArn: this.secret.secretArn,
+        notifications,
+        namespace: metricsNamespace,
+        serviceName,
+      });
+      environment[ENV.manualConsumersTable] = this.manualConsumers.table.tableName;
+      environment[ENV.manualConsumersAlarmAfterDays] = String(this.manualConsumers.alarmAfterDays);
+    }
+
     const permissions = new RotationPermissions(this, 'Permissions', {
       role: this.role,
       secretArn: this.secret.secretArn,
@@ -207,6 +225,7 @@ export class SesSmtpRotation extends Construct {
           }
         : {}),
     });
+    this.manualConsumers?.allowResume(this.role, this.function);
     // Lambda checks the VPC permissions at creation; the role must hold its policies first.
     this.function.node.addDependency(...permissions.policies);
     Validations.of(this.function).acknowledge({

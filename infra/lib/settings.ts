@@ -38,6 +38,8 @@ export interface DeploymentSettings {
   readonly deactivateAfterMs?: number;
   readonly deleteAfterMs?: number;
   readonly retirementInUse?: 'hold' | 'proceed';
+  readonly manualConsumers?: boolean;
+  readonly manualConsumersAlarmAfterDays?: number;
 }
 
 /** Context keys read by {@link settingsFromContext}, with a one-line meaning each (used in error messages). */
@@ -71,6 +73,8 @@ export const CONTEXT_KEYS = {
   deactivateAfter: 'staged: time after every relay confirmed before the old key is deactivated, e.g. 24h',
   deleteAfter: 'staged: time after deactivation before the old key is deleted, e.g. 7d',
   retirementInUse: 'hold (default) or proceed when the old key is still used after the push',
+  manualConsumers: 'true to create the manual-consumer registry (systems changed by hand, confirmed with the CLI)',
+  manualConsumersAlarmAfterDays: 'days a rotation may wait for manual consumers before the alarm, e.g. 7',
 } as const;
 
 type Key = keyof typeof CONTEXT_KEYS;
@@ -150,7 +154,12 @@ export function settingsFromContext(get: (key: string) => unknown): DeploymentSe
     deactivateAfterMs: windowMs('deactivateAfter'),
     deleteAfterMs: windowMs('deleteAfter'),
     retirementInUse: oneOf('retirementInUse', ['hold', 'proceed'] as const),
+    manualConsumers: bool('manualConsumers'),
+    manualConsumersAlarmAfterDays: int('manualConsumersAlarmAfterDays'),
   };
+  if (settings.manualConsumersAlarmAfterDays !== undefined && !settings.manualConsumers) {
+    throw contextError('manualConsumers', 'must be true for manualConsumersAlarmAfterDays to apply');
+  }
   if (settings.vpcId && !settings.subnetIds) throw contextError('subnetIds', 'is required with vpcId');
   if (!settings.vpcId && (settings.subnetIds || settings.securityGroupIds)) {
     throw contextError('vpcId', 'is required with subnetIds / securityGroupIds');
