@@ -4,7 +4,7 @@ import { EXIT, parseFlags, UsageError, type Command } from '../command';
 import { println, type Io } from '../io';
 
 const HELP = `Usage: ses-smtp-rotation demo [--hosts N] [--fail-host I] [--crash-at STEP] [--lifecycle]
-                              [--stray-consumer] [--json]
+                              [--stray-consumer] [--manual N [--manual-silent]] [--json]
 
 Runs a whole rotation offline, in seconds, with no AWS account: an in-memory account (Secrets Manager, IAM, SSM),
 a fleet of simulated relays (mixed Linux/Windows) that fetch the secret by version id and authenticate over SMTP,
@@ -22,6 +22,10 @@ Options:
                      deactivated 24 h after confirmation and deleted 7 days later by the hourly pass
   --stray-consumer   a consumer the push does not reach keeps using the old key: watch the pass hold it and
                      alert, then retire --resume, --reactivate (rollback) and --now (implies --lifecycle)
+  --manual N         N systems changed by hand (1–5): watch the rotation ask them and wait without promoting,
+                     two people confirm with their own identities, and the last confirmation promote it
+  --manual-silent    with --manual: the last one never confirms: nothing is promoted, the old key stays active
+                     and the daily reminder goes out
   --json             print one JSON report instead of the narration
   -h, --help         show this help
 
@@ -39,11 +43,17 @@ export const demoCommand: Command = {
       'crash-at': { type: 'string' },
       lifecycle: { type: 'boolean', default: false },
       'stray-consumer': { type: 'boolean', default: false },
+      manual: { type: 'string' },
+      'manual-silent': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
     const hosts = wholeNumber(values.hosts, '--hosts', 1, 5000) ?? 24;
     const failHost = wholeNumber(values['fail-host'], '--fail-host', 1, hosts);
     const crashAt = values['crash-at'];
+    const manual = wholeNumber(values.manual, '--manual', 1, 5);
+    if (values['manual-silent'] && manual === undefined) {
+      throw new UsageError('--manual-silent needs --manual N (the last of the N never confirms)');
+    }
     if (crashAt !== undefined && !(STEPS as readonly string[]).includes(crashAt)) {
       throw new UsageError(`--crash-at must be one of ${STEPS.join(', ')}`);
     }
@@ -56,6 +66,7 @@ export const demoCommand: Command = {
       ...(crashAt !== undefined ? { crashAt: crashAt as Step } : {}),
       lifecycle: values.lifecycle,
       strayConsumer: values['stray-consumer'],
+      ...(manual !== undefined ? { manual, manualSilent: values['manual-silent'] } : {}),
       ...(values.json ? {} : { print: (line: string) => println(io.stdout, line) }),
     });
     if (values.json) {
