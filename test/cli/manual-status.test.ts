@@ -69,4 +69,17 @@ describe('status of manual consumers', () => {
     expect(text.code).toBe(1);
     expect(text.io.out()).toContain('longer than the 7 days allowed');
   });
+
+  it('rotate refuses while the rotation waits for people, naming who is pending and how it goes on', async () => {
+    const p = await parked();
+    account = p.account;
+    const io = sandboxIo(account);
+
+    const code = await main(['rotate', '--secret-id', account.secrets.arn], io);
+
+    expect(code).toBe(1);
+    expect(io.err()).toContain('a rotation is in progress: the rotation waits for manual consumers (appliance)');
+    expect(io.err()).toContain('--consumer appliance');
+    expect(account.secrets.versionWithStage('AWSPENDING')).toBe(p.token);
+  });
 });
