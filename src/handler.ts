@@ -11,6 +11,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AccessKeys } from './aws/access-keys';
 import { ConsumerRegistry } from './aws/consumer-registry';
+import { ParameterCopy } from './aws/parameter-copy';
 import { SecretStore } from './aws/secret-store';
 import { SnsNotifier } from './aws/sns-notifier';
 import { SsmFleet } from './aws/ssm-fleet';
@@ -109,6 +110,7 @@ function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
     ...(config.manualConsumers
       ? { registry: new ConsumerRegistry(new DynamoDBClient({}), config.manualConsumers.tableName) }
       : {}),
+    ...(config.parameterCopy ? { parameterCopy: new ParameterCopy(new SSMClient({}), config.parameterCopy) } : {}),
     clock,
     log,
     onCompleted: (audit, durationMs) =>

@@ -1,4 +1,5 @@
 import type { ManualConsumersOptions } from './manual-consumers';
+import type { ParameterStoreOptions } from './parameter-copy';
 import type { Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -162,4 +163,10 @@ export interface SesSmtpRotationProps {
    * @default none: no table, rotations wait for the SSM targets only
    */
   readonly manualConsumers?: ManualConsumersOptions;
+  /**
+   * After each promotion, the function copies the credential to this SecureString parameter (idempotent; never an
+   * older version over a newer one). Readers: `rotation.parameterStore.grantRead(role)`.
+   * @default none
+   */
+  readonly parameterStore?: ParameterStoreOptions;
 }

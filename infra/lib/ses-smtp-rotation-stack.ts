@@ -102,6 +102,7 @@ export class SesSmtpRotationStack extends Stack {
             },
           }
         : {}),
+      ...(s.parameterStoreName ? { parameterStore: { name: s.parameterStoreName } } : {}),
     };
   }
 

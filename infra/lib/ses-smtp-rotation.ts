@@ -15,6 +15,7 @@ import { bundledLambdaCode } from './lambda-code';
 import { rotationSecurityGroups } from './network';
 import { ManualConsumerRegistry } from './manual-consumers';
 import { NotificationTopic } from './notifications';
+import { ParameterStoreCopy } from './parameter-copy';
 import { RotationPermissions } from './permissions';
 import type { SesSmtpRotationProps } from './props';
 import { RotationQueries } from './queries';
@@ -31,6 +32,7 @@ import {
 
 export * from './props';
 export type { ManualConsumersOptions } from './manual-consumers';
+export type { ParameterStoreOptions } from './parameter-copy';
 
 /** Default schedule: quarterly (90–92 days), 1st of Jan/Apr/Jul/Oct, 03:00–06:00 UTC. */
 export const DEFAULT_SCHEDULE = { expression: 'cron(0 3 1 1/3 ? *)', window: '3h' } as const;
@@ -65,6 +67,8 @@ export class SesSmtpRotation extends Construct {
   readonly retirementMonitoring: RetirementMonitoring;
   /** The manual-consumer registry (table, alarm, grants), when `manualConsumers` is set. */
   readonly manualConsumers?: ManualConsumerRegistry;
+  /** The Parameter Store copy (the function's access, `grantRead` for consumers), when `parameterStore` is set. */
+  readonly parameterStore?: ParameterStoreCopy;
 
   constructor(scope: Construct, id: string, props: SesSmtpRotationProps) {
     super(scope, id);
@@ -188,6 +192,17 @@ export class SesSmtpRotation extends Construct {
       });
       environment[ENV.manualConsumersTable] = this.manualConsumers.table.tableName;
       environment[ENV.manualConsumersAlarmAfterDays] = String(this.manualConsumers.alarmAfterDays);
+    }
+
+    if (props.parameterStore) {
+      this.parameterStore = new ParameterStoreCopy(this, 'ParameterStore', {
+        ...props.parameterStore,
+        role: this.role,
+      });
+      environment[ENV.parameterStoreName] = props.parameterStore.name;
+      if (props.parameterStore.encryptionKey) {
+        environment[ENV.parameterStoreKmsKeyId] = props.parameterStore.encryptionKey.keyArn;
+      }
     }
 
     const permissions = new RotationPermissions(this, 'Permissions', {

@@ -40,6 +40,7 @@ export interface DeploymentSettings {
   readonly retirementInUse?: 'hold' | 'proceed';
   readonly manualConsumers?: boolean;
   readonly manualConsumersAlarmAfterDays?: number;
+  readonly parameterStoreName?: string;
 }
 
 /** Context keys read by {@link settingsFromContext}, with a one-line meaning each (used in error messages). */
@@ -75,6 +76,7 @@ export const CONTEXT_KEYS = {
   retirementInUse: 'hold (default) or proceed when the old key is still used after the push',
   manualConsumers: 'true to create the manual-consumer registry (systems changed by hand, confirmed with the CLI)',
   manualConsumersAlarmAfterDays: 'days a rotation may wait for manual consumers before the alarm, e.g. 7',
+  parameterStoreName: 'SecureString parameter the promoted credential is copied to, e.g. /mail/ses-smtp',
 } as const;
 
 type Key = keyof typeof CONTEXT_KEYS;
@@ -156,6 +158,7 @@ export function settingsFromContext(get: (key: string) => unknown): DeploymentSe
     retirementInUse: oneOf('retirementInUse', ['hold', 'proceed'] as const),
     manualConsumers: bool('manualConsumers'),
     manualConsumersAlarmAfterDays: int('manualConsumersAlarmAfterDays'),
+    parameterStoreName: text('parameterStoreName'),
   };
   if (settings.manualConsumersAlarmAfterDays !== undefined && !settings.manualConsumers) {
     throw contextError('manualConsumers', 'must be true for manualConsumersAlarmAfterDays to apply');

@@ -61,6 +61,8 @@ export interface RotationConfig {
   readonly retirement: RetirementPolicy;
   /** The manual-consumer registry (issue 14); absent = no table, nobody is waited for. */
   readonly manualConsumers?: ManualConsumersConfig;
+  /** The Parameter Store copy of the promoted credential; absent = none. */
+  readonly parameterCopy?: { readonly name: string; readonly kmsKeyId?: string };
 }
 
 /** Where the manual consumers are registered and when their wait becomes an alarm. */
@@ -98,7 +100,14 @@ export const ENV = {
   retirementInUse: RETIREMENT_ENV.inUse,
   manualConsumersTable: 'MANUAL_CONSUMERS_TABLE',
   manualConsumersAlarmAfterDays: 'MANUAL_CONSUMERS_ALARM_AFTER_DAYS',
+  parameterStoreName: 'PARAMETER_STORE_NAME',
+  parameterStoreKmsKeyId: 'PARAMETER_STORE_KMS_KEY_ID',
 } as const;
+
+/** A Parameter Store name the copy may use (not under the reserved aws / ssm prefixes). */
+export function isParameterName(name: string): boolean {
+  return /^(\/[a-zA-Z0-9_.-]+)+$|^[a-zA-Z0-9_.-]+$/.test(name) && name.length <= 1011 && !/^\/?(aws|ssm)/i.test(name);
+}
 
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 
@@ -152,7 +161,21 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
     probeMaxWaitMs: integer(env, ENV.probeMaxWaitSeconds, 150, 5, 840) * 1000,
     retirement: loadRetirementPolicy(env),
     ...loadManualConsumers(env),
+    ...loadParameterCopy(env),
   };
+}
+
+function loadParameterCopy(env: NodeJS.ProcessEnv): { parameterCopy?: { name: string; kmsKeyId?: string } } {
+  const name = optional(env, ENV.parameterStoreName);
+  const kmsKeyId = optional(env, ENV.parameterStoreKmsKeyId);
+  if (name === undefined) {
+    if (kmsKeyId !== undefined) fail(ENV.parameterStoreKmsKeyId, `applies only with ${ENV.parameterStoreName}`);
+    return {};
+  }
+  if (!isParameterName(name)) {
+    fail(ENV.parameterStoreName, 'must be a parameter name such as /mail/ses-smtp (not starting with aws or ssm)');
+  }
+  return { parameterCopy: { name, ...(kmsKeyId ? { kmsKeyId } : {}) } };
 }
 
 function loadManualConsumers(env: NodeJS.ProcessEnv): { manualConsumers?: ManualConsumersConfig } {

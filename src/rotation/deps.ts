@@ -1,4 +1,5 @@
 import type { AccessKeys } from '../aws/access-keys';
+import type { ParameterCopy } from '../aws/parameter-copy';
 import type { SecretMetadata, SecretStore } from '../aws/secret-store';
 import type { Clock, Deadline } from '../core/clock';
 import type { RotationConfig } from './config';
@@ -23,6 +24,8 @@ export interface RotationDeps {
   readonly notifier?: Notifier;
   /** The manual-consumer registry; absent when no table is configured (then nobody is waited for). */
   readonly registry?: ManualConsumerRegistry;
+  /** The Parameter Store copy of the promoted credential; absent when none is configured. */
+  readonly parameterCopy?: ParameterCopy;
   readonly clock: Clock;
   readonly log: Log;
   /** Called once a rotation completed (metrics). */

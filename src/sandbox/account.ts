@@ -1,6 +1,12 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DescribeDocumentCommand, DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DescribeDocumentCommand,
+  DescribeInstanceInformationCommand,
+  GetParameterCommand,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { RESULT_MARKER } from '../core/document-contract';
 import { smtpEndpoint } from '../core/endpoint';
 import { maskKeyId } from '../core/mask';
@@ -11,6 +17,7 @@ import { CallRecorder } from './call-recorder';
 import { makeHosts, type FakeHost, type HostRunner, type MakeHostsOptions } from './fake-fleet-hosts';
 import { FakeCloudWatchLogs } from './fake-cloudwatch-logs';
 import { FakeDynamoDb } from './fake-dynamodb';
+import { FakeParameterStore } from './fake-parameter-store';
 import { FakeIam } from './fake-iam';
 import { FakeLambda } from './fake-lambda';
 import { FakeSecretsManager } from './fake-secrets-manager';
@@ -104,6 +111,8 @@ export class SandboxAccount {
   readonly dynamodb = new FakeDynamoDb();
   /** The registry table's name, when the account has one. */
   readonly registryTable?: string;
+  /** Parameter Store (the optional copy of the promoted credential). */
+  readonly parameters = new FakeParameterStore();
   /** The systems staff change by hand (issue 14), registered in {@link dynamodb}. */
   readonly manual: SandboxManualConsumers;
   /** The principal STS GetCallerIdentity reports (tests and the demo switch it to confirm as someone else). */
@@ -182,6 +191,8 @@ export class SandboxAccount {
           (i) => this.inventory.describeInstanceInformation(i),
         ],
         [DescribeDocumentCommand, 'DescribeDocument', (i) => this.inventory.describeDocument(i)],
+        [PutParameterCommand, 'PutParameter', (i) => this.parameters.putParameter(i)],
+        [GetParameterCommand, 'GetParameter', (i) => this.parameters.getParameter(i)],
       ]),
       lambda: routeClient(LambdaClient, 'Lambda', this.recorder, [
         [GetFunctionConfigurationCommand, 'GetFunctionConfiguration', (i) => this.lambda.getFunctionConfiguration(i)],

@@ -58,11 +58,21 @@ export function checkInvariants(
     ...account.notifications.map((n) => JSON.stringify(n)),
     ...account.dynamodb.dump().map((t) => JSON.stringify(t.items)),
   ];
-  const ssmInputs = account.recorder.calls.filter((c) => c.service === 'SSM').map((c) => JSON.stringify(c.input));
+  // PutParameter is the configured SecureString copy: the one SSM call that is meant to carry the credential.
+  const ssmInputs = account.recorder.calls
+    .filter((c) => c.service === 'SSM' && c.operation !== 'PutParameter')
+    .map((c) => JSON.stringify(c.input));
   for (const secret of account.secretValues()) {
     if (texts.some((t) => t.includes(secret)))
       problems.push('I6: a secret value appears in a log line, error, notification or DynamoDB item');
     if (ssmInputs.some((t) => t.includes(secret))) problems.push('I6: a secret value appears in an SSM call');
+  }
+  // The Parameter Store copy, when configured, holds AWSCURRENT after a completed rotation.
+  const copyName = account.env().PARAMETER_STORE_NAME;
+  if (options.completed && copyName) {
+    const stored = account.parameters.peek(copyName)?.value;
+    const copied = stored ? (JSON.parse(stored) as { versionId?: string }).versionId : undefined;
+    if (copied !== currentId) problems.push(`the Parameter Store copy holds ${copied ?? 'nothing'}, not AWSCURRENT`);
   }
   // I7: a key that reached no version of the secret does not survive a completed rotation.
   if (options.completed) {

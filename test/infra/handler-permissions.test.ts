@@ -42,7 +42,7 @@ describe('rotation role and Lambda code', () => {
     // Prepare
     const granted = new Set(
       // With the manual-consumer registry: the variant whose code paths call the most APIs.
-      allStatements(rotationTemplate({ manualConsumers: {} }))
+      allStatements(rotationTemplate({ manualConsumers: {}, parameterStore: { name: '/mail/ses-smtp' } }))
         .filter((s) => s.type === 'AWS::IAM::Policy' && s.statement.Effect === 'Allow')
         .flatMap((s) => asArray(s.statement.Action)),
     );

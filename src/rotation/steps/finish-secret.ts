@@ -99,6 +99,12 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
     log.info('emergency rotation done: cleared the emergency tag', { tag: RETIREMENT_TAGS.emergency });
   }
 
+  if (deps.parameterCopy) {
+    // After promotion only, and again on every retry: a crash before the copy is repaired by the retry.
+    const copied = await deps.parameterCopy.write(credential, version);
+    log.info('parameter store copy', { parameter: deps.parameterCopy.config.name, result: copied });
+  }
+
   const audit: RotationAudit = {
     secretArn,
     versionId: event.token,
