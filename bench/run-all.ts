@@ -128,7 +128,7 @@ void (async () => {
     '',
     '| Measure | Result | Target |',
     '|---|---:|---:|',
-    `| Lambda bundle, minified (every dependency bundled) | ${kb(b.minified)} | ≤ 500 KB |`,
+    `| Lambda bundle, minified (every dependency bundled) | ${kb(b.minified)} | ≤ 560 KB |`,
     `| Lambda bundle, gzipped | ${kb(b.gzipped)} | |`,
     `| Loaded at a cold start (the entry and its static chunks; the SSM push, SNS and SMTP code load on first use) | ${kb(b.coldStartBytes)} | |`,
     `| Cold initialisation above a bare \`node\` start (median of 31) | ${b.coldInitMs.toFixed(0)} ms (bare node ${b.bareNodeMs.toFixed(0)} ms) | ≤ 30 ms |`,

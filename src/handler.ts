@@ -6,7 +6,13 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { fleetOnFirstUse, notifierOnFirstUse, probeOnFirstUse } from './adapters/on-first-use';
+import {
+  copyOnFirstUse,
+  fleetOnFirstUse,
+  notifierOnFirstUse,
+  probeOnFirstUse,
+  registryOnFirstUse,
+} from './adapters/on-first-use';
 import { AccessKeys } from './aws/access-keys';
 import { SecretStore } from './aws/secret-store';
 import { Deadline, systemClock, type Clock } from './core/clock';
@@ -82,11 +88,13 @@ function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
   if (config.regionWarning) log.warn(config.regionWarning);
   for (const { warning } of config.additionalRegions ?? []) if (warning) log.warn(warning);
   const clock = overrides.clock ?? systemClock;
-  // Loaded on first use: a cold start for createSecret parses and runs no SSM, SNS or nodemailer code.
+  // Loaded on first use: a cold start for createSecret parses and runs no SSM, SNS, DynamoDB or nodemailer code.
   const adapters = () => import('./adapters/production');
   const fleet = overrides.fleet ?? fleetOnFirstUse(async () => (await adapters()).ssmFleet(config, clock, log));
   const probe = overrides.probe ?? probeOnFirstUse(async () => (await adapters()).smtpProbe(config, clock));
   const topicArn = config.notificationTopicArn;
+  const manual = config.manualConsumers;
+  const copy = config.parameterCopy;
   const metrics = powertoolsMetrics();
   const record = overrides.recordMetrics ?? metrics.rotation;
   return {
@@ -96,6 +104,10 @@ function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
     probe,
     fleet,
     ...(topicArn ? { notifier: notifierOnFirstUse(async () => (await adapters()).snsNotifier(topicArn)) } : {}),
+    ...(manual
+      ? { registry: registryOnFirstUse(async () => (await adapters()).consumerRegistry(manual.tableName)) }
+      : {}),
+    ...(copy ? { parameterCopy: copyOnFirstUse(copy.name, async () => (await adapters()).parameterCopy(copy)) } : {}),
     clock,
     log,
     onCompleted: (audit, durationMs) =>
@@ -135,6 +147,8 @@ function powertoolsMetrics() {
       metrics.addMetric('OldKeyActiveHours', MetricUnit.Count, m.oldKeyActiveHours);
       if (m.hoursSinceLastRotation !== undefined)
         metrics.addMetric('HoursSinceLastRotation', MetricUnit.Count, m.hoursSinceLastRotation);
+      if (m.manualConsumersWaitingDays !== undefined)
+        metrics.addMetric('ManualConsumersWaitingDays', MetricUnit.Count, m.manualConsumersWaitingDays);
       metrics.publishStoredMetrics();
     },
   };

@@ -43,13 +43,20 @@ describe('the Lambda bundle', () => {
       .map((f) => readFileSync(join(outdir, f), 'utf8'))
       .join('\n');
 
-  it('stays under 500 KB minified with every dependency bundled, entry and chunks together', () => {
+  // 474 KB before issue 14; the DynamoDB client (manual-consumer registry) and the Parameter Store copy add ~73 KB.
+  it('stays under 560 KB minified with every dependency bundled, entry and chunks together', () => {
     const total = files().reduce((sum, f) => sum + statSync(join(outdir, f)).size, 0);
-    expect(total).toBeLessThan(500_000);
+    expect(total).toBeLessThan(560_000);
   });
 
-  it('leaves out the clients only the operator CLI uses (CloudWatch Logs)', () => {
+  it('leaves out the clients only the operator CLI uses (CloudWatch Logs, STS)', () => {
     expect(code()).not.toContain('FilterLogEvents');
+    expect(code()).not.toContain('GetCallerIdentity');
+  });
+
+  it('reads the manual-consumer registry but leaves out its writes people make with the CLI', () => {
+    expect(code()).toContain('manual-consumer table');
+    expect(code()).not.toContain('TransactWriteItems');
   });
 
   it('keeps the SSM, SNS and SMTP code out of the entry, in chunks loaded on first use', () => {
@@ -61,7 +68,7 @@ describe('the Lambda bundle', () => {
     // Assess: the clients every step needs are there; the rest is in chunks loaded by import().
     expect(atColdStart).toContain('DescribeSecret');
     expect(atColdStart).toContain('CreateAccessKey');
-    for (const later of ['SendCommand', 'PublishCommand', 'Greeting never received']) {
+    for (const later of ['SendCommand', 'PublishCommand', 'Greeting never received', 'manual-consumer table']) {
       expect(atColdStart).not.toContain(later);
       expect(code()).toContain(later);
     }

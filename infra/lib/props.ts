@@ -1,3 +1,5 @@
+import type { ManualConsumersOptions } from './manual-consumers';
+import type { ParameterStoreOptions } from './parameter-copy';
 import type { Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -166,4 +168,16 @@ export interface SesSmtpRotationProps {
    * @default staged, 24 h, 7 days, hold
    */
   readonly retirement?: RetirementOptions;
+  /**
+   * Systems the SSM push cannot reach, changed by hand and confirmed (`consumers`, `confirm`): creates the
+   * registry table and its alarm. While one of them has not confirmed a rotation, it is not promoted.
+   * @default none: no table, rotations wait for the SSM targets only
+   */
+  readonly manualConsumers?: ManualConsumersOptions;
+  /**
+   * After each promotion, the function copies the credential to this SecureString parameter (idempotent; never an
+   * older version over a newer one). Readers: `rotation.parameterStore.grantRead(role)`.
+   * @default none
+   */
+  readonly parameterStore?: ParameterStoreOptions;
 }

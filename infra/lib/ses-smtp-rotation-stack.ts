@@ -78,6 +78,15 @@ export class SesSmtpRotationStack extends Stack {
         deleteAfter: s.deleteAfterMs === undefined ? undefined : Duration.millis(s.deleteAfterMs),
         inUse: s.retirementInUse,
       },
+      ...(s.manualConsumers
+        ? {
+            manualConsumers: {
+              alarmAfterDays: s.manualConsumersAlarmAfterDays,
+              encryptionKey: s.kmsKeyArn ? kms.Key.fromKeyArn(this, 'RegistryKey', s.kmsKeyArn) : undefined,
+            },
+          }
+        : {}),
+      ...(s.parameterStoreName ? { parameterStore: { name: s.parameterStoreName } } : {}),
     };
   }
 

@@ -7,13 +7,16 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { DEFAULT_SMTP_PORT, smtpEndpoint } from '../../src/core/endpoint';
+import { ENV } from '../../src/rotation/config';
 import { LAMBDA_MAX_TIMEOUT_MS } from '../../src/rotation/config-regions';
 import { RotationAlarms } from './alarms';
 import { DEFAULT_DOCUMENTS_DIRECTORY, loadDocuments, selectFleetDocument } from './documents';
 import { rotationEnvironment } from './environment';
 import { bundledLambdaCode } from './lambda-code';
 import { rotationSecurityGroups } from './network';
+import { ManualConsumerRegistry } from './manual-consumers';
 import { NotificationTopic } from './notifications';
+import { ParameterStoreCopy } from './parameter-copy';
 import { RotationPermissions } from './permissions';
 import type { SesSmtpRotationProps } from './props';
 import { RotationQueries } from './queries';
@@ -29,6 +32,8 @@ import {
 } from './validate';
 
 export * from './props';
+export type { ManualConsumersOptions } from './manual-consumers';
+export type { ParameterStoreOptions } from './parameter-copy';
 
 /** Default schedule: quarterly (90–92 days), 1st of Jan/Apr/Jul/Oct, 03:00–06:00 UTC. */
 export const DEFAULT_SCHEDULE = { expression: 'cron(0 3 1 1/3 ? *)', window: '3h' } as const;
@@ -61,6 +66,10 @@ export class SesSmtpRotation extends Construct {
   readonly retirementSchedule: RetirementSchedule;
   /** Alarms "old key still in use", "old key still active", "rotation overdue", and the dashboard. */
   readonly retirementMonitoring: RetirementMonitoring;
+  /** The manual-consumer registry (table, alarm, grants), when `manualConsumers` is set. */
+  readonly manualConsumers?: ManualConsumerRegistry;
+  /** The Parameter Store copy (the function's access, `grantRead` for consumers), when `parameterStore` is set. */
+  readonly parameterStore?: ParameterStoreCopy;
 
   constructor(scope: Construct, id: string, props: SesSmtpRotationProps) {
     super(scope, id);
@@ -179,6 +188,30 @@ export class SesSmtpRotation extends Construct {
       retirement,
     });
 
+    if (props.manualConsumers) {
+      this.manualConsumers = new ManualConsumerRegistry(this, 'ManualConsumers', {
+        ...props.manualConsumers,
+        role: this.role,
+        secretArn: this.secret.secretArn,
+        notifications,
+        namespace: metricsNamespace,
+        serviceName,
+      });
+      environment[ENV.manualConsumersTable] = this.manualConsumers.table.tableName;
+      environment[ENV.manualConsumersAlarmAfterDays] = String(this.manualConsumers.alarmAfterDays);
+    }
+
+    if (props.parameterStore) {
+      this.parameterStore = new ParameterStoreCopy(this, 'ParameterStore', {
+        ...props.parameterStore,
+        role: this.role,
+      });
+      environment[ENV.parameterStoreName] = props.parameterStore.name;
+      if (props.parameterStore.encryptionKey) {
+        environment[ENV.parameterStoreKmsKeyId] = props.parameterStore.encryptionKey.keyArn;
+      }
+    }
+
     const permissions = new RotationPermissions(this, 'Permissions', {
       role: this.role,
       secretArn: this.secret.secretArn,
@@ -215,6 +248,7 @@ export class SesSmtpRotation extends Construct {
           }
         : {}),
     });
+    this.manualConsumers?.allowResume(this.role, this.function);
     // Lambda checks the VPC permissions at creation; the role must hold its policies first.
     this.function.node.addDependency(...permissions.policies);
     Validations.of(this.function).acknowledge({

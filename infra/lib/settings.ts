@@ -40,6 +40,9 @@ export interface DeploymentSettings {
   readonly deactivateAfterMs?: number;
   readonly deleteAfterMs?: number;
   readonly retirementInUse?: 'hold' | 'proceed';
+  readonly manualConsumers?: boolean;
+  readonly manualConsumersAlarmAfterDays?: number;
+  readonly parameterStoreName?: string;
 }
 
 /** Context keys read by {@link settingsFromContext}, with a one-line meaning each (used in error messages). */
@@ -74,6 +77,9 @@ export const CONTEXT_KEYS = {
   deactivateAfter: 'staged: time after every relay confirmed before the old key is deactivated, e.g. 24h',
   deleteAfter: 'staged: time after deactivation before the old key is deleted, e.g. 7d',
   retirementInUse: 'hold (default) or proceed when the old key is still used after the push',
+  manualConsumers: 'true to create the manual-consumer registry (systems changed by hand, confirmed with the CLI)',
+  manualConsumersAlarmAfterDays: 'days a rotation may wait for manual consumers before the alarm, e.g. 7',
+  parameterStoreName: 'SecureString parameter the promoted credential is copied to, e.g. /mail/ses-smtp',
 } as const;
 
 type Key = keyof typeof CONTEXT_KEYS;
@@ -154,7 +160,13 @@ export function settingsFromContext(get: (key: string) => unknown): DeploymentSe
     deactivateAfterMs: windowMs('deactivateAfter'),
     deleteAfterMs: windowMs('deleteAfter'),
     retirementInUse: oneOf('retirementInUse', ['hold', 'proceed'] as const),
+    manualConsumers: bool('manualConsumers'),
+    manualConsumersAlarmAfterDays: int('manualConsumersAlarmAfterDays'),
+    parameterStoreName: text('parameterStoreName'),
   };
+  if (settings.manualConsumersAlarmAfterDays !== undefined && !settings.manualConsumers) {
+    throw contextError('manualConsumers', 'must be true for manualConsumersAlarmAfterDays to apply');
+  }
   if (settings.vpcId && !settings.subnetIds) throw contextError('subnetIds', 'is required with vpcId');
   if (!settings.vpcId && (settings.subnetIds || settings.securityGroupIds)) {
     throw contextError('vpcId', 'is required with subnetIds / securityGroupIds');

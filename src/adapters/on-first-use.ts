@@ -1,10 +1,10 @@
 /**
- * The function's adapters that a step may not need (the SSM push, the SMTP probe, SNS), each loaded and built on
- * its first call. The handler reaches their module through `import()`, which the bundler (an ES module bundle with
+ * The function's adapters that a step may not need (the SSM push, the SMTP probe, SNS, the manual-consumer
+ * registry, the Parameter Store copy), each loaded and built on its first call. The handler reaches their module through `import()`, which the bundler (an ES module bundle with
  * code splitting) turns into a separate chunk: a container started for `createSecret` never parses SSM, SNS or
  * nodemailer code. A static import of those modules anywhere on the handler's path would undo that.
  */
-import type { Fleet, Notifier, SmtpProbe } from '../rotation/ports';
+import type { CredentialCopy, Fleet, ManualConsumerRegistry, Notifier, SmtpProbe } from '../rotation/ports';
 
 /** A fleet that loads and builds the real one on its first push; a failed load is retried on the next push. */
 export function fleetOnFirstUse(make: () => Promise<Fleet>): Fleet {
@@ -24,7 +24,26 @@ export function notifierOnFirstUse(make: () => Promise<Notifier>): Notifier {
   return {
     rotationSucceeded: async (audit) => (await real()).rotationSucceeded(audit),
     retirement: async (notice) => (await real()).retirement?.(notice),
+    manualConsumers: async (notice) => (await real()).manualConsumers?.(notice),
   };
+}
+
+/** A manual-consumer registry that loads and builds the real one on its first read. */
+export function registryOnFirstUse(make: () => Promise<ManualConsumerRegistry>): ManualConsumerRegistry {
+  const real = once(make);
+  return {
+    consumers: async (...args) => (await real()).consumers(...args),
+    confirmations: async (...args) => (await real()).confirmations(...args),
+    waitState: async (...args) => (await real()).waitState(...args),
+    startWait: async (...args) => (await real()).startWait(...args),
+    markWait: async (...args) => (await real()).markWait(...args),
+  };
+}
+
+/** A credential copy that loads and builds the real one on its first write. */
+export function copyOnFirstUse(name: string, make: () => Promise<CredentialCopy>): CredentialCopy {
+  const real = once(make);
+  return { name, write: async (...args) => (await real()).write(...args) };
 }
 
 /** `make` called once; a rejected promise is forgotten so that the next call tries again. */

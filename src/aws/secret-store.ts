@@ -1,8 +1,10 @@
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
+  InvalidRequestException,
   PutSecretValueCommand,
   ResourceNotFoundException,
+  RotateSecretCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateSecretVersionStageCommand,
@@ -72,6 +74,21 @@ export class SecretStore implements Secrets {
         ...(currentVersionId ? { RemoveFromVersionId: currentVersionId } : {}),
       }),
     );
+  }
+
+  /**
+   * Asks Secrets Manager to re-attempt the unfinished rotation (RotateSecret while AWSPENDING is on another version
+   * answers "A previous rotation isn't complete. That rotation will be reattempted." and re-runs it). Returns false
+   * when no rotation was unfinished and a new one started instead.
+   */
+  async reattempt(secretId: string): Promise<boolean> {
+    try {
+      await this.client.send(new RotateSecretCommand({ SecretId: secretId }));
+      return false;
+    } catch (error) {
+      if (error instanceof InvalidRequestException && /previous rotation/i.test(error.message)) return true;
+      throw error;
+    }
   }
 
   /** Sets one tag on the secret (retirement and emergency state the function and the CLI share). */

@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Notifier, RetirementNotice, RotationAudit } from '../rotation/ports';
+import type { ManualConsumersNotice, Notifier, RetirementNotice, RotationAudit } from '../rotation/ports';
 
 /** Publishes the audit summary of a completed rotation to an SNS topic (e-mail subscribers read it). */
 export class SnsNotifier implements Notifier {
@@ -30,8 +30,54 @@ export class SnsNotifier implements Notifier {
           `Endpoint:       ${audit.endpoint} (${audit.region})`,
           ...(audit.additionalRegions ?? []).map((r) => `Also proven:    ${r.endpoint} (${r.region})`),
           `Completed at:   ${audit.completedAt}`,
+          ...(audit.manualConsumers?.length
+            ? [
+                'Manual consumers (confirmed by hand before promotion):',
+                ...audit.manualConsumers.map(
+                  (c) => `  ${c.consumer}: ${c.confirmedBy} at ${c.confirmedAt}${c.note ? ` (${c.note})` : ''}`,
+                ),
+              ]
+            : []),
           '',
           JSON.stringify(audit),
+        ].join('\n'),
+      }),
+    );
+  }
+
+  async manualConsumers(notice: ManualConsumersNotice): Promise<void> {
+    const secretName = notice.secretArn.split(':').slice(6).join(':');
+    const names = notice.pending.map((c) => c.name).join(', ');
+    const subject = {
+      requested: `ACTION NEEDED: change the SES SMTP credential by hand: ${secretName}`,
+      reminder: `REMINDER: SES SMTP credential still to change by hand: ${secretName}`,
+      overdue: `OVERDUE: rotation waits for manual consumers since ${notice.waitingSince.slice(0, 10)}: ${secretName}`,
+    }[notice.kind];
+    await this.client.send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        Subject: subject.slice(0, 99),
+        Message: [
+          `A new SES SMTP credential for ${notice.secretArn} (version ${notice.versionId}) is installed on every`,
+          'relay the rotation reaches over SSM. It is NOT promoted until each system below is changed by hand and',
+          'confirmed; until then the old key stays active, so nothing breaks.',
+          '',
+          `Waiting since:  ${notice.waitingSince}`,
+          `Pending (${notice.pending.length}):`,
+          ...notice.pending.map(
+            (c) => `  ${c.name}${c.owner ? ` (owner ${c.owner})` : ''}${c.note ? `: ${c.note}` : ''}`,
+          ),
+          ...(notice.confirmed.length
+            ? [
+                `Confirmed (${notice.confirmed.length}):`,
+                ...notice.confirmed.map((c) => `  ${c.consumer}: ${c.confirmedBy} at ${c.confirmedAt}`),
+              ]
+            : []),
+          '',
+          `For each pending system (${names}):`,
+          ...notice.steps,
+          '',
+          JSON.stringify({ ...notice, steps: undefined }),
         ].join('\n'),
       }),
     );

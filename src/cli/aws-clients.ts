@@ -4,11 +4,13 @@
  * ~/.aws/config). When the secret is given as an ARN, its region is the default: the secret lives there.
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 import { REGION_PATTERN } from '../core/regions';
 import { UsageError } from './errors';
 
@@ -26,6 +28,10 @@ export interface AwsClients {
   sns(region?: string): SNSClient;
   /** CloudWatch Logs in a given region: the rotation function's log group (its failure lines). */
   logs(region?: string): CloudWatchLogsClient;
+  /** DynamoDB in a given region: the manual-consumer registry lives with the rotation function. */
+  dynamodb(region?: string): DynamoDBClient;
+  /** STS: who the caller is (recorded with a confirmation). */
+  readonly sts: STSClient;
 }
 
 /** Where and as whom the commands call AWS. */
@@ -82,5 +88,7 @@ export function createAwsClients(target: AwsTarget): AwsClients {
     lambda: (region) => inRegion('lambda', region, (c) => new LambdaClient(c)),
     sns: (region) => inRegion('sns', region, (c) => new SNSClient(c)),
     logs: (region) => inRegion('logs', region, (c) => new CloudWatchLogsClient(c)),
+    dynamodb: (region) => inRegion('dynamodb', region, (c) => new DynamoDBClient(c)),
+    sts: new STSClient(base),
   };
 }

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { packageRoot } from '../core/package-root';
 import { SesSmtpRotationError } from '../core/errors';
 import { EXIT, EXIT_CODES, type Command } from './command';
+import { confirmCommand } from './commands/confirm';
+import { consumersCommand } from './commands/consumers';
+import { credentialCommand } from './commands/credential';
 import { deriveCommand } from './commands/derive';
 import { demoCommand } from './commands/demo';
 import { lintDocumentCommand } from './commands/lint-document';
@@ -22,6 +25,9 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   preflightCommand,
   retireCommand,
+  consumersCommand,
+  credentialCommand,
+  confirmCommand,
 ];
 
 function toolHelp(): string {

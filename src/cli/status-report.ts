@@ -12,6 +12,7 @@ import { regionOfArn, type AwsClients } from './aws-clients';
 import { problemOf } from './aws-errors';
 import { findStepFailure, type StepFailure } from './function-log';
 import { crossRegionHint } from './preflight-checks';
+import { assessManual, readManualStatus, type ManualStatus } from './manual-status';
 import { findPushCommand, viewPush, type PushView } from './push-state';
 import { missingRegions, readLabelled, recordedKeys, refusalOf, type Labelled } from './secret-facts';
 import {
@@ -69,6 +70,8 @@ export interface StatusReport {
   /** null when the keys could not be read (or the user is unknown). */
   keys: KeyView[] | null;
   push: PushView | null;
+  /** The manual consumers of the pending (else current) version; null without a registry. */
+  manualConsumers: ManualStatus | null;
   failure: StepFailure | null;
   state: 'ok' | 'rotating' | 'attention';
   problems: string[];
@@ -99,6 +102,7 @@ export function emptyStatusReport(): StatusReport {
     iamUserName: null,
     keys: null,
     push: null,
+    manualConsumers: null,
     failure: null,
     state: 'attention',
     problems: [],
@@ -159,6 +163,14 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
       errors.push(sectionError(error, 'retry; check the SSM permissions'));
     }
   }
+  let manual: ManualStatus | null = null;
+  if (fn?.ok) {
+    try {
+      manual = await readManualStatus(clients, state, fn.config, clock.now());
+    } catch (error) {
+      errors.push(sectionError(error, 'grant dynamodb:Query and GetItem on the table, or check it exists'));
+    }
+  }
   let failure: StepFailure | undefined;
   if (rotationUnfinished(state) && state.pending && fn?.logGroup) {
     const created = state.versions.find((v) => v.versionId === state.pending)?.created?.getTime();
@@ -193,6 +205,7 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
     iamUserName: iamUserName ?? null,
     keys: observed ? viewKeys(observed, recorded, clock.now()) : null,
     push: push ?? null,
+    manualConsumers: manual,
     failure: failure ?? null,
   });
   assess(report, { secretId, state, fn, labelled, observed, errors, now: clock.now() });
@@ -255,7 +268,13 @@ export function assess(report: StatusReport, facts: Facts): void {
     );
   }
   let rotating = false;
-  if (rotationUnfinished(state)) {
+  // A rotation waiting for people is in progress, not stuck: the function asked them and keeps the old key.
+  const manual = assessManual(report.manualConsumers, state.arn);
+  if (manual.problem) problem(manual.problem, ...manual.next);
+  else report.next.push(...manual.next);
+  if (rotationUnfinished(state) && manual.waiting && !report.failure) {
+    rotating = true;
+  } else if (rotationUnfinished(state)) {
     const pendingCreated = state.versions.find((v) => v.versionId === state.pending)?.created?.getTime() ?? 0;
     const young = facts.now - pendingCreated < STEP_LIMIT_MS;
     if (!report.failure && (push?.outcome === 'running' || (push === null && young))) {

@@ -63,6 +63,18 @@ export interface RotationConfig {
   readonly probeMaxWaitMs: number;
   /** How the old key is retired after every target confirmed (`RETIREMENT_*` variables). */
   readonly retirement: RetirementPolicy;
+  /** The manual-consumer registry (issue 14); absent = no table, nobody is waited for. */
+  readonly manualConsumers?: ManualConsumersConfig;
+  /** The Parameter Store copy of the promoted credential; absent = none. */
+  readonly parameterCopy?: { readonly name: string; readonly kmsKeyId?: string };
+}
+
+/** Where the manual consumers are registered and when their wait becomes an alarm. */
+export interface ManualConsumersConfig {
+  /** DynamoDB table name (the construct's generated name). */
+  readonly tableName: string;
+  /** Days a rotation may wait for manual consumers before the overdue alert. @default 7 */
+  readonly alarmAfterDays: number;
 }
 
 /** The environment variables of the rotation Lambda (the CDK construct sets them). */
@@ -91,7 +103,18 @@ export const ENV = {
   retirementDeactivateAfter: RETIREMENT_ENV.deactivateAfter,
   retirementDeleteAfter: RETIREMENT_ENV.deleteAfter,
   retirementInUse: RETIREMENT_ENV.inUse,
+  manualConsumersTable: 'MANUAL_CONSUMERS_TABLE',
+  manualConsumersAlarmAfterDays: 'MANUAL_CONSUMERS_ALARM_AFTER_DAYS',
+  parameterStoreName: 'PARAMETER_STORE_NAME',
+  parameterStoreKmsKeyId: 'PARAMETER_STORE_KMS_KEY_ID',
 } as const;
+
+/** A Parameter Store name the copy may use (not under the reserved aws / ssm prefixes). */
+export function isParameterName(name: string): boolean {
+  return /^(\/[a-zA-Z0-9_.-]+)+$|^[a-zA-Z0-9_.-]+$/.test(name) && name.length <= 1011 && !/^\/?(aws|ssm)/i.test(name);
+}
+
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 
 const INSTANCE_ID = /^(i-[0-9a-f]{8}([0-9a-f]{9})?|mi-[0-9a-f]{17})$/;
 /** SSM MaxConcurrency / MaxErrors (exported: the release template's AllowedPattern is this same rule). */
@@ -152,6 +175,32 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
     safetyMarginMs,
     probeMaxWaitMs,
     retirement: loadRetirementPolicy(env),
+    ...loadManualConsumers(env),
+    ...loadParameterCopy(env),
+  };
+}
+
+function loadParameterCopy(env: NodeJS.ProcessEnv): { parameterCopy?: { name: string; kmsKeyId?: string } } {
+  const name = optional(env, ENV.parameterStoreName);
+  const kmsKeyId = optional(env, ENV.parameterStoreKmsKeyId);
+  if (name === undefined) {
+    if (kmsKeyId !== undefined) fail(ENV.parameterStoreKmsKeyId, `applies only with ${ENV.parameterStoreName}`);
+    return {};
+  }
+  if (!isParameterName(name)) {
+    fail(ENV.parameterStoreName, 'must be a parameter name such as /mail/ses-smtp (not starting with aws or ssm)');
+  }
+  return { parameterCopy: { name, ...(kmsKeyId ? { kmsKeyId } : {}) } };
+}
+
+function loadManualConsumers(env: NodeJS.ProcessEnv): { manualConsumers?: ManualConsumersConfig } {
+  const tableName = optional(env, ENV.manualConsumersTable);
+  if (tableName === undefined) return {};
+  if (!TABLE_NAME.test(tableName)) {
+    fail(ENV.manualConsumersTable, 'must be a DynamoDB table name (3–255 of letters, digits, _ . -)');
+  }
+  return {
+    manualConsumers: { tableName, alarmAfterDays: integer(env, ENV.manualConsumersAlarmAfterDays, 7, 1, 90) },
   };
 }
 

@@ -2,7 +2,18 @@ import type { Clock, Deadline } from '../core/clock';
 import type { RotationConfig } from './config';
 import type { RotationEvent } from './event';
 import type { GuardVerdict } from './guard';
-import type { Fleet, Log, Notifier, RotationAudit, SecretMetadata, Secrets, SmtpProbe, UserKeys } from './ports';
+import type {
+  CredentialCopy,
+  Fleet,
+  Log,
+  ManualConsumerRegistry,
+  Notifier,
+  RotationAudit,
+  SecretMetadata,
+  Secrets,
+  SmtpProbe,
+  UserKeys,
+} from './ports';
 
 export type { Log } from './ports';
 
@@ -14,6 +25,10 @@ export interface RotationDeps {
   readonly probe: SmtpProbe;
   readonly fleet: Fleet;
   readonly notifier?: Notifier;
+  /** The manual-consumer registry; absent when no table is configured (then nobody is waited for). */
+  readonly registry?: ManualConsumerRegistry;
+  /** The Parameter Store copy of the promoted credential; absent when none is configured. */
+  readonly parameterCopy?: CredentialCopy;
   readonly clock: Clock;
   readonly log: Log;
   /** Called once a rotation completed (metrics). */
@@ -30,6 +45,8 @@ export interface RetirementMetrics {
   readonly oldKeyActiveHours: number;
   /** Hours since the last completed rotation (absent before the first). */
   readonly hoursSinceLastRotation?: number;
+  /** Days the pending rotation has waited for manual consumers (absent when none is pending). */
+  readonly manualConsumersWaitingDays?: number;
 }
 
 /** One step invocation after the guard. */

@@ -4,6 +4,8 @@
  * interfaces. The errors a fleet reports are in fleet-errors.ts.
  */
 import type { Deadline } from '../core/clock';
+import type { SmtpCredential } from '../core/secret';
+import type { ManualConfirmation, ManualConsumer, ManualWaitState } from '../core/manual-consumer';
 
 /** What the SMTP probe authenticates with. */
 export interface SmtpProbeTarget {
@@ -78,6 +80,8 @@ export interface RotationAudit {
   /** The additional regions the version holds a password for (never the password). @default none */
   readonly additionalRegions?: readonly { readonly region: string; readonly endpoint: string }[];
   readonly completedAt: string;
+  /** Manual consumers that confirmed this version before it was promoted (absent with an empty registry). */
+  readonly manualConsumers?: readonly ManualConfirmation[];
 }
 
 /** Something the retirement of an old key did or found (an SNS alert in AWS). Never a secret value. */
@@ -93,11 +97,54 @@ export interface RetirementNotice {
   readonly details: readonly string[];
 }
 
+/**
+ * A request to the people behind manual consumers (an SNS message in AWS): `requested` once per rotation,
+ * `reminder` daily while someone is pending, `overdue` once after the alarm threshold. Never the credential.
+ */
+export interface ManualConsumersNotice {
+  readonly secretArn: string;
+  readonly versionId: string;
+  readonly kind: 'requested' | 'reminder' | 'overdue';
+  readonly pending: readonly ManualConsumer[];
+  readonly confirmed: readonly ManualConfirmation[];
+  readonly waitingSince: string;
+  /** The exact steps, one per line (the same lines the CLI prints). */
+  readonly steps: readonly string[];
+}
+
+/**
+ * The registry of manual consumers as the function uses it (DynamoDB in AWS). Reads are strongly consistent: a
+ * confirmation written a moment ago must count. Every write is conditional and idempotent.
+ */
+export interface ManualConsumerRegistry {
+  /** Every registered consumer of the secret (all pages). */
+  consumers(secretArn: string): Promise<ManualConsumer[]>;
+  /** The confirmations recorded for exactly this version. */
+  confirmations(secretArn: string, versionId: string): Promise<ManualConfirmation[]>;
+  /** The wait state of one version, if the function recorded one. */
+  waitState(secretArn: string, versionId: string): Promise<ManualWaitState | undefined>;
+  /** Records that the function waits on this version (first call wins; later calls return the stored state). */
+  startWait(secretArn: string, versionId: string, at: Date): Promise<ManualWaitState>;
+  /**
+   * Sets one timestamp of the wait state if it still has `expected` (undefined = not set): the compare-and-set that
+   * keeps two concurrent invocations from both sending a reminder. Returns false when another one won.
+   */
+  markWait(
+    secretArn: string,
+    versionId: string,
+    field: 'notifiedAt' | 'lastReminderAt' | 'overdueAt',
+    at: Date,
+    expected: string | undefined,
+  ): Promise<boolean>;
+}
+
 /** Tells people that a rotation completed (SNS in AWS; a list in the sandbox). */
 export interface Notifier {
   rotationSucceeded(audit: RotationAudit): Promise<void>;
   /** An action on, or an alert about, the old key during its retirement. */
   retirement?(notice: RetirementNotice): Promise<void>;
+  /** Asks, reminds or alerts the people behind manual consumers. */
+  manualConsumers?(notice: ManualConsumersNotice): Promise<void>;
 }
 
 /** Structured logging (Powertools Logger satisfies it). Attributes never carry secret values. */
@@ -135,6 +182,11 @@ export interface Secrets {
   putPending(secretId: string, token: string, secretString: string, rotationToken?: string): Promise<void>;
   /** Moves AWSCURRENT to `token` (AWSPREVIOUS follows). */
   promote(secretId: string, token: string, currentVersionId: string | undefined): Promise<void>;
+  /**
+   * Asks Secrets Manager to re-attempt the unfinished rotation (RotateSecret). True when it was unfinished and is
+   * re-attempted; false when none was unfinished and a new rotation started instead.
+   */
+  reattempt(secretId: string): Promise<boolean>;
   tag(secretId: string, key: string, value: string): Promise<void>;
   untag(secretId: string, key: string): Promise<void>;
 }
@@ -161,4 +213,17 @@ export interface UserKeys {
   setStatus(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void>;
   create(userName: string): Promise<MintedKey>;
   delete(userName: string, accessKeyId: string): Promise<void>;
+}
+
+/** What one copy of the promoted credential did. */
+export type CopyResult = 'written' | 'unchanged' | 'newer-present';
+
+/**
+ * A copy of the promoted credential for consumers that read another store (Parameter Store in AWS). Idempotent,
+ * and never an older version over a newer one.
+ */
+export interface CredentialCopy {
+  /** Where the copy goes (for the log line), e.g. the parameter name. */
+  readonly name: string;
+  write(credential: SmtpCredential, version: { versionId: string; createdDate?: Date }): Promise<CopyResult>;
 }

@@ -9,6 +9,7 @@ import { maskKeyId } from '../core/mask';
 import { tryParseSecretValue } from '../core/secret';
 import type { RotationDeps } from './deps';
 import { InvalidEventError } from './errors';
+import { manualPass, type ManualPassReport } from './manual-pass';
 import { HOUR_MS } from './retirement-policy';
 import {
   RETIREMENT_TAGS,
@@ -35,6 +36,8 @@ export interface RetirementReport {
     readonly status: string;
     readonly decision: RetirementDecision;
   }[];
+  /** The rotation's wait for manual consumers, when it waits for them. */
+  readonly manual?: ManualPassReport;
 }
 
 /**
@@ -54,9 +57,13 @@ export async function runRetirementPass(deps: RotationDeps, event: RetireEvent):
   const now = clock.now();
   const hoursSinceLastRotation = meta.lastRotatedDate ? (now - meta.lastRotatedDate.getTime()) / HOUR_MS : undefined;
   const gauges = { oldKeyInUse: 0, oldKeyActiveHours: 0, hoursSinceLastRotation };
-  const report = (outcome: RetirementReport['outcome'], found: RetirementReport['keys'] = []) => {
-    deps.onRetirementPass?.(gauges);
-    return { secretArn, outcome, keys: found };
+  const report = (
+    outcome: RetirementReport['outcome'],
+    found: RetirementReport['keys'] = [],
+    manual?: ManualPassReport,
+  ) => {
+    deps.onRetirementPass?.(manual ? { ...gauges, manualConsumersWaitingDays: manual.waitingDays } : gauges);
+    return { secretArn, outcome, keys: found, ...(manual ? { manual } : {}) };
   };
 
   const stageHolder = (stage: string) =>
@@ -66,7 +73,7 @@ export async function runRetirementPass(deps: RotationDeps, event: RetireEvent):
   if (pendingVersionId !== undefined && pendingVersionId !== currentVersionId) {
     // createSecret frees the slot itself; touching keys now could race the rotation's own reconciliation.
     log.info('a rotation is in progress; the retirement pass leaves the keys alone', { pendingVersionId });
-    return report('skipped-rotation-in-progress');
+    return report('skipped-rotation-in-progress', [], await manualPass(deps, secretArn, pendingVersionId));
   }
   const current = currentVersionId ? await secrets.value(secretArn, { versionId: currentVersionId }) : undefined;
   const parsed = current ? tryParseSecretValue(current.secretString) : undefined;

@@ -1,6 +1,12 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DescribeDocumentCommand, DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DescribeDocumentCommand,
+  DescribeInstanceInformationCommand,
+  GetParameterCommand,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { smtpEndpoint } from '../core/endpoint';
 import type { SmtpCredential } from '../core/secret';
 import type { RetirementMetrics } from '../rotation/deps';
@@ -9,15 +15,18 @@ import { CallRecorder } from './call-recorder';
 import { hostAgent } from './host-agent';
 import { makeHosts, type FakeHost, type MakeHostsOptions } from './fake-fleet-hosts';
 import { FakeCloudWatchLogs } from './fake-cloudwatch-logs';
+import { FakeDynamoDb } from './fake-dynamodb';
+import { FakeParameterStore } from './fake-parameter-store';
 import { FakeIam } from './fake-iam';
 import { FakeLambda } from './fake-lambda';
 import { FakeSecretsManager } from './fake-secrets-manager';
 import { FakeSsm } from './fake-ssm';
+import { SandboxManualConsumers } from './manual-consumers';
 import { FakeSsmInventory } from './fake-ssm-inventory';
 import { DEFAULT_FAKE_DOCUMENT } from './fake-ssm-validation';
 import { SandboxSesProbe } from './sandbox-probe';
 import { VirtualClock } from './virtual-clock';
-import { routeClient, wireIam, wireSecretsManager, wireSns, type Wiring } from './wire';
+import { routeClient, wireDynamoDb, wireIam, wireSecretsManager, wireSns, wireSts, type Wiring } from './wire';
 import { ssmRoutes } from './wire-fake-ssm';
 
 /** How the sandbox account starts. */
@@ -47,6 +56,11 @@ export interface SandboxOptions {
    * @default none (single region)
    */
   readonly additionalRegion?: string;
+  /**
+   * Creates the manual-consumer registry table and configures the function with it (MANUAL_CONSUMERS_TABLE).
+   * Default false: no table, as before issue 14.
+   */
+  readonly registry?: boolean;
 }
 
 /** One log line the sandbox captured. */
@@ -101,7 +115,20 @@ export class SandboxAccount {
   /** The disaster-recovery region and the host its relays use, when configured. */
   readonly additionalRegion?: { readonly region: string; readonly endpoint: string };
   /** What routes each client class to its fake; {@link restore} undoes them. Calls are in {@link recorder}. */
-  private readonly wirings: Record<'secretsManager' | 'iam' | 'sns' | 'ssm' | 'lambda' | 'logs', Wiring>;
+  private readonly wirings: Record<
+    'secretsManager' | 'iam' | 'sns' | 'ssm' | 'lambda' | 'logs' | 'dynamodb' | 'sts',
+    Wiring
+  >;
+  /** DynamoDB: the manual-consumer registry table (when {@link SandboxOptions.registry}). */
+  readonly dynamodb = new FakeDynamoDb();
+  /** The registry table's name, when the account has one. */
+  readonly registryTable?: string;
+  /** Parameter Store (the optional copy of the promoted credential). */
+  readonly parameters = new FakeParameterStore();
+  /** The systems staff change by hand (issue 14), registered in {@link dynamodb}. */
+  readonly manual: SandboxManualConsumers;
+  /** The principal STS GetCallerIdentity reports (tests and the demo switch it to confirm as someone else). */
+  callerArn = 'arn:aws:iam::111122223333:user/operator';
 
   constructor(options: SandboxOptions = {}) {
     this.region = options.region ?? 'eu-west-1';
@@ -112,7 +139,13 @@ export class SandboxAccount {
     if (options.additionalRegion !== undefined) {
       this.additionalRegion = { region: options.additionalRegion, endpoint: smtpEndpoint(options.additionalRegion) };
     }
+    if (options.registry) {
+      // CloudFormation names it (no fixed name): the sandbox mimics a generated name.
+      this.registryTable = 'SesSmtpRotation-ManualConsumers1A2B3C4D-5E6F7G8H';
+      this.dynamodb.createTable(this.registryTable);
+    }
     this.iam = new FakeIam(this.clock);
+
     this.iam.addUser(this.userName);
     const initialValue =
       options.initialSecret === 'settings'
@@ -123,6 +156,16 @@ export class SandboxAccount {
       rotationLambdaArn: `arn:aws:lambda:${this.region}:111122223333:function:ses-smtp-rotation`,
       ...(initialValue ? { initialValue } : {}),
       ...(options.autoCurrentOnFirstValue ? { autoCurrentOnFirstValue: true } : {}),
+    });
+    this.manual = new SandboxManualConsumers({
+      dynamodb: this.dynamodb,
+      iam: this.iam,
+      secrets: this.secrets,
+      table: () => this.registryTable,
+      now: () => this.clock.now(),
+      region: this.region,
+      // A system changed by hand starts out on the same key as the relays.
+      relayCredential: () => (this.hosts[0] ? this.installed.get(this.hosts[0].instanceId) : undefined),
     });
     this.hosts = makeHosts(options.hosts ?? 3, {
       platforms: options.platforms ?? 'mixed',
@@ -144,7 +187,10 @@ export class SandboxAccount {
     this.cloudWatchLogs.createLogGroup(this.lambda.logGroup);
     if (options.adoptConsoleKey ?? true) this.adoptConsoleKey();
     this.secrets.onUpdateVersionStage((input) => {
-      if (input.VersionStage === 'AWSCURRENT' && input.MoveToVersionId) this.checkHostsHold(input.MoveToVersionId);
+      if (input.VersionStage === 'AWSCURRENT' && input.MoveToVersionId) {
+        this.checkHostsHold(input.MoveToVersionId);
+        this.promotionViolations.push(...this.manual.promotionViolations(input.MoveToVersionId));
+      }
     });
     this.wirings = {
       secretsManager: wireSecretsManager(this.secrets, this.recorder),
@@ -158,10 +204,14 @@ export class SandboxAccount {
           (i) => this.inventory.describeInstanceInformation(i),
         ],
         [DescribeDocumentCommand, 'DescribeDocument', (i) => this.inventory.describeDocument(i)],
+        [PutParameterCommand, 'PutParameter', (i) => this.parameters.putParameter(i)],
+        [GetParameterCommand, 'GetParameter', (i) => this.parameters.getParameter(i)],
       ]),
       lambda: routeClient(LambdaClient, 'Lambda', this.recorder, [
         [GetFunctionConfigurationCommand, 'GetFunctionConfiguration', (i) => this.lambda.getFunctionConfiguration(i)],
       ]),
+      dynamodb: wireDynamoDb(this.dynamodb, this.recorder),
+      sts: wireSts(() => this.callerArn, this.recorder),
       logs: routeClient(CloudWatchLogsClient, 'CloudWatchLogs', this.recorder, [
         [FilterLogEventsCommand, 'FilterLogEvents', (i) => this.cloudWatchLogs.filterLogEvents(i)],
       ]),
@@ -186,6 +236,7 @@ export class SandboxAccount {
       NOTIFICATION_TOPIC_ARN: `arn:aws:sns:${this.region}:111122223333:ses-smtp-rotation`,
       RETIREMENT_POLICY: this.retirement,
       ...(this.additionalRegion && { SES_ADDITIONAL_REGIONS: this.additionalRegion.region }),
+      ...(this.registryTable ? { MANUAL_CONSUMERS_TABLE: this.registryTable } : {}),
       ...this.lambda?.overrides,
       ...overrides,
     };

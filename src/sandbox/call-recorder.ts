@@ -34,6 +34,8 @@ const ACTION_PREFIX: Record<string, string> = {
   Lambda: 'lambda',
   SNS: 'sns',
   CloudWatchLogs: 'logs',
+  DynamoDB: 'dynamodb',
+  STS: 'sts',
 };
 
 /** Thrown for a denied operation: what AWS answers a caller whose policy lacks the action. */

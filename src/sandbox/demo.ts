@@ -3,6 +3,7 @@ import type { Step } from '../rotation/event';
 import type { SmtpProbe } from '../rotation/ports';
 import { createSmtpProbe } from '../smtp';
 import { SandboxAccount } from './account';
+import { demoManual, registerManualConsumers, type ManualProof } from './demo-manual';
 import { crashPlan, narratingLog, wireProgress } from './demo-narration';
 import { prove, provenHosts, smtpLogin, type DemoProof } from './demo-proof';
 import { demoRetirement, type RetirementProof } from './demo-retirement';
@@ -28,6 +29,10 @@ export interface DemoOptions {
    * other relay pointed at it. @default none (single region)
    */
   readonly drRegion?: string;
+  /** Manual consumers (systems changed by hand) registered before the rotation (1–5). */
+  readonly manual?: number;
+  /** The last manual consumer never confirms: nothing is promoted, the reminder goes out. */
+  readonly manualSilent?: boolean;
   /** Receives one human-readable line per event (omitted for --json). */
   readonly print?: (line: string) => void;
 }
@@ -52,6 +57,7 @@ export interface DemoReport {
   readonly audit?: string;
   readonly proof: DemoProof;
   readonly retirement?: RetirementProof;
+  readonly manual?: ManualProof;
   readonly apiCalls: number;
   readonly virtualSeconds: number;
   readonly ok: boolean;
@@ -100,6 +106,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     port,
     hostDurationMs: 20_000,
     retirement: options.lifecycle || options.strayConsumer ? 'staged' : 'immediate',
+    registry: options.manual !== undefined,
   });
   accountRef.current = account;
   // The probe waits on the sandbox's clock, the same one its deadlines are measured with.
@@ -195,6 +202,11 @@ async function rotateAndProve(
     ...crashPlan(account, options.crashAt, print),
   };
   const runs: RotationRun[] = [];
+  const manualNames = options.manual ? registerManualConsumers(account, options.manual) : [];
+  if (manualNames.length > 0) {
+    print(`Manual consumers (changed by hand, confirmed with the CLI): ${manualNames.join(', ')}; on the old key.`);
+    print('');
+  }
   print(
     'Rotation 1: Secrets Manager calls the rotation Lambda (createSecret → setSecret → testSecret → finishSecret).',
   );
@@ -214,7 +226,22 @@ async function rotateAndProve(
     runs.push(await continueRotation(account, runs[0]!.token, { ...driver, ...crashPlan(account, undefined, print) }));
   }
 
-  const audit = account.notifications.at(-1)?.message;
+  let manual: ManualProof | undefined;
+  if (manualNames.length > 0 && runs.at(-1)?.succeeded) {
+    const shown = await demoManual(
+      account,
+      runs.at(-1)!,
+      { names: manualNames, silent: options.manualSilent === true, login, driver },
+      print,
+    );
+    manual = shown.proof;
+    if (shown.resumed) runs.push(shown.resumed);
+    if (options.manualSilent) {
+      return manualOnlyReport(account, hostCount, platforms, mtas, runs, manual);
+    }
+  }
+
+  const audit = account.notifications.filter((n) => n.subject?.includes('rotated')).at(-1)?.message;
   const retirement =
     account.retirement === 'staged' && oldCredential && runs.at(-1)?.succeeded
       ? await demoRetirement(account, login, oldCredential, print, { stray: options.strayConsumer === true })
@@ -222,7 +249,9 @@ async function rotateAndProve(
   const proof = await prove(account, login, oldCredential, hostCount);
   print('');
   print('Audit trail (the notification an operator receives):');
-  for (const line of (audit ?? '(no notification: the rotation did not complete)').split('\n').slice(0, 10))
+  for (const line of (audit ?? '(no notification: the rotation did not complete)')
+    .split('\n')
+    .slice(0, audit?.includes('Manual consumers') ? 15 : 10))
     print(`  ${line}`);
   print('');
   print(
@@ -236,7 +265,8 @@ async function rotateAndProve(
     proof.hostsAuthenticated === hostCount &&
     proof.oldPasswordRejected &&
     proof.keysOnUser === 1 &&
-    (retirement?.ok ?? true);
+    (retirement?.ok ?? true) &&
+    (manual?.ok ?? true);
   const attempts = drSes
     ? `${ses!.authAttemptCount} (primary) and ${drSes.authAttemptCount} (${dr?.region})`
     : `${ses!.authAttemptCount}`;
@@ -265,9 +295,38 @@ async function rotateAndProve(
     ...(audit ? { audit } : {}),
     proof,
     ...(retirement ? { retirement } : {}),
+    ...(manual ? { manual } : {}),
     apiCalls: account.recorder.calls.length,
     virtualSeconds: Math.round((account.clock.now() - Date.UTC(2025, 0, 1)) / 1000),
     ok,
+  };
+}
+
+/** The report of a run where a manual consumer never confirmed: the proof is the manual part's. */
+function manualOnlyReport(
+  account: SandboxAccount,
+  hostCount: number,
+  platforms: Record<string, number>,
+  mtas: Record<string, number>,
+  runs: readonly RotationRun[],
+  manual: ManualProof,
+): DemoReport {
+  return {
+    hosts: hostCount,
+    platforms,
+    mtas,
+    endpoint: `127.0.0.1:${account.port}`,
+    runs: runs.map((r) => ({ token: r.token, succeeded: r.succeeded, attempts: r.attempts, errors: [] })),
+    proof: {
+      hosts: hostCount,
+      hostsAuthenticated: hostCount,
+      oldPasswordRejected: false,
+      keysOnUser: account.iam.keys(account.userName).length,
+    },
+    manual,
+    apiCalls: account.recorder.calls.length,
+    virtualSeconds: Math.round((account.clock.now() - Date.UTC(2025, 0, 1)) / 1000),
+    ok: manual.ok,
   };
 }
 

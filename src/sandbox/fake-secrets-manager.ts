@@ -231,6 +231,9 @@ export class FakeSecretsManager {
     this.rotationEnabled = true;
     const pending = this.versionWithStage('AWSPENDING');
     if (pending !== undefined && pending !== this.versionWithStage('AWSCURRENT')) {
+      // What the message says: Secrets Manager runs the unfinished rotation again (same version) and still
+      // answers with this error. A rotation parked on manual consumers is resumed this way.
+      void this.rotationRunner?.(pending);
       throw new InvalidRequestException({
         message: "A previous rotation isn't complete. That rotation will be reattempted.",
         ...meta,

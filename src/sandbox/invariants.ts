@@ -18,6 +18,10 @@ export function checkInvariants(
     if (!account.hostCanSend(host.instanceId))
       problems.push(`I1: ${host.instanceId} holds a credential that does not authenticate`);
   }
+  for (const name of account.manual.installed.keys()) {
+    if (!account.manual.canSend(name))
+      problems.push(`I1: manual consumer ${name} holds a credential that does not authenticate`);
+  }
   // I2: never more than two keys; exactly one active after a completed rotation.
   if (keys.length > 2) problems.push(`I2: the user has ${keys.length} keys`);
   if (options.completed && !staged && (keys.length !== 1 || keys[0]?.status !== 'Active')) {
@@ -52,12 +56,23 @@ export function checkInvariants(
     ...account.retirementMetrics.map((m) => JSON.stringify(m)),
     ...account.logs.map((l) => JSON.stringify(l)),
     ...account.notifications.map((n) => JSON.stringify(n)),
+    ...account.dynamodb.dump().map((t) => JSON.stringify(t.items)),
   ];
-  const ssmInputs = account.recorder.calls.filter((c) => c.service === 'SSM').map((c) => JSON.stringify(c.input));
+  // PutParameter is the configured SecureString copy: the one SSM call that is meant to carry the credential.
+  const ssmInputs = account.recorder.calls
+    .filter((c) => c.service === 'SSM' && c.operation !== 'PutParameter')
+    .map((c) => JSON.stringify(c.input));
   for (const secret of account.secretValues()) {
     if (texts.some((t) => t.includes(secret)))
-      problems.push('I6: a secret value appears in a log line, error or notification');
+      problems.push('I6: a secret value appears in a log line, error, notification or DynamoDB item');
     if (ssmInputs.some((t) => t.includes(secret))) problems.push('I6: a secret value appears in an SSM call');
+  }
+  // The Parameter Store copy, when configured, holds AWSCURRENT after a completed rotation.
+  const copyName = account.env().PARAMETER_STORE_NAME;
+  if (options.completed && copyName) {
+    const stored = account.parameters.peek(copyName)?.value;
+    const copied = stored ? (JSON.parse(stored) as { versionId?: string }).versionId : undefined;
+    if (copied !== currentId) problems.push(`the Parameter Store copy holds ${copied ?? 'nothing'}, not AWSCURRENT`);
   }
   // I7: a key that reached no version of the secret does not survive a completed rotation.
   if (options.completed) {

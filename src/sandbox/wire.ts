@@ -17,8 +17,19 @@ import {
   UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { CallRecorder } from './call-recorder';
+import type { FakeDynamoDb } from './fake-dynamodb';
 import type { FakeIam } from './fake-iam';
 import type { FakeSecretsManager } from './fake-secrets-manager';
 
@@ -181,6 +192,29 @@ export function wireSns(published: { subject?: string; message: string }[], reco
         published.push({ ...(i.Subject ? { subject: i.Subject } : {}), message: i.Message ?? '' });
         return { MessageId: `msg-${published.length}` };
       },
+    ],
+  ]);
+}
+
+/** Routes DynamoDB calls to the fake. */
+export function wireDynamoDb(fake: FakeDynamoDb, recorder: CallRecorder): Wiring {
+  return routeClient(DynamoDBClient, 'DynamoDB', recorder, [
+    [GetItemCommand, 'GetItem', (i) => fake.getItem(i)],
+    [PutItemCommand, 'PutItem', (i) => fake.putItem(i)],
+    [UpdateItemCommand, 'UpdateItem', (i) => fake.updateItem(i)],
+    [DeleteItemCommand, 'DeleteItem', (i) => fake.deleteItem(i)],
+    [QueryCommand, 'Query', (i) => fake.query(i)],
+    [TransactWriteItemsCommand, 'TransactWriteItems', (i) => fake.transactWriteItems(i)],
+  ]);
+}
+
+/** Answers GetCallerIdentity with whoever `caller()` says is signed in (tests switch principals). */
+export function wireSts(caller: () => string, recorder: CallRecorder): Wiring {
+  return routeClient(STSClient, 'STS', recorder, [
+    [
+      GetCallerIdentityCommand,
+      'GetCallerIdentity',
+      () => ({ Arn: caller(), Account: caller().split(':')[4] ?? '', UserId: 'AIDASANDBOXCALLER' }),
     ],
   ]);
 }

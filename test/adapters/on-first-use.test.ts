@@ -1,6 +1,19 @@
-import { fleetOnFirstUse, notifierOnFirstUse, probeOnFirstUse } from '../../src/adapters/on-first-use';
+import {
+  copyOnFirstUse,
+  fleetOnFirstUse,
+  notifierOnFirstUse,
+  probeOnFirstUse,
+  registryOnFirstUse,
+} from '../../src/adapters/on-first-use';
 import { Deadline, systemClock } from '../../src/core/clock';
-import type { Fleet, Notifier, RotationAudit, SmtpProbe } from '../../src/rotation/ports';
+import type {
+  CredentialCopy,
+  Fleet,
+  ManualConsumerRegistry,
+  Notifier,
+  RotationAudit,
+  SmtpProbe,
+} from '../../src/rotation/ports';
 
 const deadline = Deadline.after(systemClock, 60_000, 0);
 const report = { commandId: 'c-1', hostsUpdated: 2, hostIds: [] } as unknown as Awaited<ReturnType<Fleet['deliver']>>;
@@ -68,5 +81,52 @@ describe('notifierOnFirstUse', () => {
     // Assess
     expect(make).toHaveBeenCalledTimes(1);
     expect(rotationSucceeded).toHaveBeenCalledWith({ versionId: 'v1' });
+  });
+});
+
+describe('registryOnFirstUse and copyOnFirstUse', () => {
+  it('forward every registry method to one registry built on the first read', async () => {
+    // Prepare
+    const calls: string[] = [];
+    const registry = Object.fromEntries(
+      ['consumers', 'confirmations', 'waitState', 'startWait', 'markWait'].map((name) => [
+        name,
+        async (...args: unknown[]) => {
+          calls.push(`${name}(${args.length})`);
+          return name === 'consumers' || name === 'confirmations' ? [] : undefined;
+        },
+      ]),
+    ) as unknown as ManualConsumerRegistry;
+    const make = jest.fn(async () => registry);
+    const lazy = registryOnFirstUse(make);
+
+    // Act
+    await lazy.consumers('arn');
+    await lazy.confirmations('arn', 'v1');
+    await lazy.waitState('arn', 'v1');
+    await lazy.startWait('arn', 'v1', new Date(0));
+    await (lazy.markWait as (...a: unknown[]) => Promise<unknown>)('arn', 'v1', 'notifiedAt', undefined, new Date(0));
+
+    // Assess
+    expect(make).toHaveBeenCalledTimes(1);
+    expect(calls).toEqual(['consumers(1)', 'confirmations(2)', 'waitState(2)', 'startWait(3)', 'markWait(5)']);
+  });
+
+  it('names the copy without loading it, and loads it on the first write', async () => {
+    const write = jest.fn(async () => 'written' as const);
+    const make = jest.fn(async (): Promise<CredentialCopy> => ({ name: '/mail/ses-smtp', write }));
+    const copy = copyOnFirstUse('/mail/ses-smtp', make);
+
+    expect(copy.name).toBe('/mail/ses-smtp');
+    expect(make).not.toHaveBeenCalled();
+    await expect(copy.write({} as never, { versionId: 'v1' })).resolves.toBe('written');
+    expect(make).toHaveBeenCalledTimes(1);
+  });
+
+  it('forwards the manual-consumer notices of a notifier built on first use', async () => {
+    const manualConsumers = jest.fn(async () => undefined);
+    const notifier = notifierOnFirstUse(async () => ({ rotationSucceeded: async () => undefined, manualConsumers }));
+    await notifier.manualConsumers?.({} as never);
+    expect(manualConsumers).toHaveBeenCalledTimes(1);
   });
 });

@@ -36,6 +36,7 @@ const FIELDS: Record<Name, string[]> = {
     'iamUserName',
     'keys',
     'push',
+    'manualConsumers',
     'failure',
     'state',
     'problems',

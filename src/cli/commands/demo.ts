@@ -7,7 +7,7 @@ import { println, type Io } from '../io';
 import { UsageError } from '../errors';
 
 const HELP = `Usage: ses-smtp-rotation demo [--hosts N] [--fail-host I] [--crash-at STEP] [--lifecycle]
-                              [--stray-consumer] [--dr-region REGION] [--json]
+                              [--stray-consumer] [--dr-region REGION] [--manual N [--manual-silent]] [--json]
 
 Runs a whole rotation offline, in seconds, with no AWS account: an in-memory account (Secrets Manager, IAM, SSM),
 a fleet of simulated relays (mixed Linux/Windows) that fetch the secret by version id and authenticate over SMTP,
@@ -28,6 +28,10 @@ Options:
   --dr-region REGION a disaster-recovery region besides eu-west-1 (e.g. eu-central-1): a second SES-like endpoint
                      accepts only that region's passwords, every other relay uses it; watch both regions be
                      proven before the push and each relay install its region's password
+  --manual N         N systems changed by hand (1–5): watch the rotation ask them and wait without promoting,
+                     two people confirm with their own identities, and the last confirmation promote it
+  --manual-silent    with --manual: the last one never confirms: nothing is promoted, the old key stays active
+                     and the daily reminder goes out
   --json             print one JSON report instead of the narration
   -h, --help         show this help
 
@@ -46,11 +50,17 @@ export const demoCommand: Command = {
       lifecycle: { type: 'boolean', default: false },
       'stray-consumer': { type: 'boolean', default: false },
       'dr-region': { type: 'string' },
+      manual: { type: 'string' },
+      'manual-silent': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
     const hosts = wholeNumber(values.hosts, '--hosts', 1, 5000) ?? 24;
     const failHost = wholeNumber(values['fail-host'], '--fail-host', 1, hosts);
     const crashAt = values['crash-at'];
+    const manual = wholeNumber(values.manual, '--manual', 1, 5);
+    if (values['manual-silent'] && manual === undefined) {
+      throw new UsageError('--manual-silent needs --manual N (the last of the N never confirms)');
+    }
     if (crashAt !== undefined && !(STEPS as readonly string[]).includes(crashAt)) {
       throw new UsageError(`--crash-at must be one of ${STEPS.join(', ')}`);
     }
@@ -66,6 +76,7 @@ export const demoCommand: Command = {
       lifecycle: values.lifecycle,
       strayConsumer: values['stray-consumer'],
       ...(drRegion !== undefined && { drRegion }),
+      ...(manual !== undefined ? { manual, manualSilent: values['manual-silent'] } : {}),
       ...(values.json ? {} : { print: (line: string) => println(io.stdout, line) }),
     });
     if (values.json) {

@@ -7,6 +7,7 @@ import { findStepFailure, type StepFailure } from '../function-log';
 import { println, type Io } from '../io';
 import { requestRetirement, requestTag, withdrawRetirement, type RetirementRequest } from '../retirement-request';
 import type { PushView } from '../push-state';
+import { assessManual, readManualStatus } from '../manual-status';
 import { pushFailureLines, watchRotation, type WatchResult } from '../rotation-watch';
 import { secretCommandContext, type SecretCommandContext } from '../runtime';
 import { readFunctionState, readSecretState, rotationUnfinished, type SecretState } from '../secret-state';
@@ -192,7 +193,9 @@ async function rotate(run: RotateRun): Promise<number> {
     report.next.forEach((n) => println(io.stderr, n));
     return EXIT.failure;
   }
-  if (rotationUnfinished(state)) return refuseUnfinished(io, report, secretId, state);
+  if (rotationUnfinished(state)) {
+    return refuseUnfinished(io, report, secretId, state, await manualWait(run, state));
+  }
 
   let versionId: string;
   // --emergency / --immediate-retirement: the function learns it from the secret's tag, set before the rotation.
@@ -324,7 +327,36 @@ async function follow(run: RotateRun, secretArn: string, functionArn: string, ve
   return EXIT.failure;
 }
 
-function refuseUnfinished(io: Io, report: RotateReport, secretId: string, state: SecretState): number {
+/** The steps people still owe when the unfinished rotation waits for manual consumers (else none). */
+async function manualWait(run: RotateRun, state: SecretState): Promise<string[]> {
+  if (!state.rotationLambdaArn) return [];
+  const fn = await readFunctionState(run.clients.lambda(regionOfArn(state.rotationLambdaArn)), state.rotationLambdaArn);
+  if (!fn.ok) return [];
+  try {
+    const manual = await readManualStatus(run.clients, state, fn.config, run.runtime.clock.now());
+    return assessManual(manual, state.arn).next;
+  } catch {
+    return []; // the generic advice below still applies; status names a registry problem
+  }
+}
+
+function refuseUnfinished(
+  io: Io,
+  report: RotateReport,
+  secretId: string,
+  state: SecretState,
+  manual: readonly string[] = [],
+): number {
+  if (manual.length > 0) {
+    // Waiting for people is not a stuck rotation: say who, and how it goes on.
+    const [problem, ...next] = manual;
+    report.outcome = 'unfinished-rotation';
+    report.problems.push(`a rotation is in progress: ${problem ?? ''}`);
+    report.next.push(...next.map((n) => n.trim()));
+    println(io.stderr, `error: a rotation is in progress: ${problem ?? ''}`);
+    for (const line of next) println(io.stderr, line);
+    return EXIT.failure;
+  }
   const [problem, ...next] = unfinishedRotationAdvice(secretId, state);
   report.outcome = 'unfinished-rotation';
   report.problems.push(problem ?? '');

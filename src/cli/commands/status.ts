@@ -15,6 +15,8 @@ Shows where the SMTP credential rotation of one secret stands:
   - the SES user's access keys: masked id, status, age in days, last use, which version records each
   - the last push to the hosts: the SSM command of the AWSCURRENT version (or of AWSPENDING while a rotation is
     in progress), hosts done, and the hosts in any bad state
+  - the manual consumers (systems changed by hand) of the pending, else the current, version: pending or
+    confirmed, by whom, when, with which note; a rotation waiting for them is in progress, not stuck
   - why an unfinished rotation failed before the push: the function's own "step failed" line (step, reason, fix)
   - what to do next when something needs attention (an unfinished rotation, a failed push, two keys, a missing
     or inactive AWSCURRENT key, a misconfigured function, a secret the function would refuse)
@@ -22,7 +24,7 @@ Shows where the SMTP credential rotation of one secret stands:
 Options:
   --secret-id <id>       name or ARN of the secret (required)
   --json                 print the report as JSON (see the README section "Operator CLI"): secret, versions[], current, function,
-                         iamUserName, keys[], push, failure, state (ok | rotating | attention), problems[], next[],
+                         iamUserName, keys[], push, manualConsumers, failure, state (ok | rotating | attention), problems[], next[],
                          warnings[], error (every key always present, null when unknown)
   --region <region>      AWS region (default: AWS_REGION, the secret ARN's region, or your profile's)
   --profile <profile>    AWS profile (default: AWS_PROFILE)
@@ -124,6 +126,7 @@ function details(report: StatusReport): string[] {
     for (const l of failedHostLines(push)) lines.push(`  ${l}`);
     if (push.firstError) lines.push(`  first error: ${push.firstError}`);
   }
+  lines.push(...manualLines(report.manualConsumers));
   if (report.failure) {
     const f = report.failure;
     lines.push('', "Last failure (the function's log)");
@@ -137,6 +140,27 @@ function details(report: StatusReport): string[] {
   lines.push('', `State: ${state}`);
   for (const p of report.problems) lines.push(`  problem: ${p}`);
   if (report.next.length > 0) lines.push('', 'What to do next:', ...report.next.map((n) => `  ${n}`));
+  return lines;
+}
+
+function manualLines(manual: StatusReport['manualConsumers']): string[] {
+  if (!manual) return [];
+  const lines = ['', `Manual consumers${manual.versionId ? ` (version ${manual.versionId})` : ''}`];
+  if (manual.consumers.length === 0) return [...lines, '  none registered: rotations wait for the SSM targets only'];
+  if (manual.waitingSince) {
+    lines.push(
+      `  waiting since ${manual.waitingSince} (${manual.waitingDays ?? 0} days; alarm after ${manual.alarmAfterDays})`,
+    );
+  }
+  lines.push(
+    ...table(
+      manual.consumers.map((c) =>
+        c.state === 'confirmed'
+          ? [c.name, 'confirmed', `by ${c.confirmedBy ?? '?'}`, `at ${c.confirmedAt ?? '?'}`, c.note ?? '']
+          : [c.name, 'PENDING', c.owner ? `owner ${c.owner}` : '', '', ''],
+      ),
+    ),
+  );
   return lines;
 }
 

@@ -3,6 +3,7 @@ import { maskKeyId } from '../../core/mask';
 import { credentialOf } from '../credential';
 import type { RotationDeps, StepContext } from '../deps';
 import { RotationStateError } from '../errors';
+import { manualGate } from '../manual-wait';
 import type { RotationAudit } from '../ports';
 import { RETIREMENT_TAGS } from '../retirement';
 import { retirementOf } from '../retirement-state';
@@ -10,6 +11,8 @@ import { retirementOf } from '../retirement-state';
 /**
  * finishSecret: push → wait for every host → promote → retire. Re-entrant at every point:
  * - the push is resumable (the fleet finds the command already sent for this version);
+ * - with manual consumers registered, it returns without promoting until each confirmed this version (the last
+ *   confirmation re-attempts the rotation, which then passes here and promotes);
  * - promotion happens only after every targeted host confirmed (I4), and is skipped when already done;
  * - retirement runs even when the version was already AWSCURRENT (a crash between promotion and retirement
  *   must not leave a leaked key valid until the next rotation);
@@ -51,6 +54,11 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
     hostsUpdated: push.hostsUpdated,
     keyId: maskKeyId(credential.username),
   });
+
+  // Manual consumers (issue 14): nothing is promoted, and so nothing retired, until each confirmed this version.
+  // While one is pending the step returns without promoting; the old key stays active for everyone.
+  const manual = await manualGate(deps, secretArn, event.token);
+  if (manual.kind === 'waiting') return;
 
   if (verdict.phase === 'pending') {
     await secrets.promote(secretArn, event.token, verdict.currentVersionId);
@@ -94,6 +102,12 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
     log.info("this rotation's retirement request is done: cleared its tag", { tag });
   }
 
+  if (deps.parameterCopy) {
+    // After promotion only, and again on every retry: a crash before the copy is repaired by the retry.
+    const copied = await deps.parameterCopy.write(credential, version);
+    log.info('parameter store copy', { parameter: deps.parameterCopy.name, result: copied });
+  }
+
   const audit: RotationAudit = {
     secretArn,
     versionId: event.token,
@@ -110,6 +124,7 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
       additionalRegions: credential.additionalRegions.map(({ region, endpoint }) => ({ region, endpoint })),
     }),
     completedAt: new Date(clock.now()).toISOString(),
+    ...(manual.kind === 'confirmed' ? { manualConsumers: manual.confirmed } : {}),
   };
   log.info('rotation completed', { event: 'rotation-completed', ...audit });
   deps.onCompleted?.(audit, version.createdDate ? clock.now() - version.createdDate.getTime() : undefined);

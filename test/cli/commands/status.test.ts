@@ -11,6 +11,7 @@ const STATUS_KEYS = [
   'function',
   'iamUserName',
   'keys',
+  'manualConsumers',
   'next',
   'problems',
   'push',
