@@ -1,18 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  chownSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type MtaInstance, submit } from './mta-instance';
+import { daemonControl, type MtaInstance, submit } from './mta-instance';
 import { EXIM_SBIN, PEERS_DIR } from './peers';
 import { freePort } from './postfix-instance';
 
@@ -79,25 +69,7 @@ export async function createEximInstance(options: { relayPort: number; caPem: st
   const credentialFile = join(etc, 'passwd.client');
   const run = (args: string[]): string =>
     execFileSync(EXIM, ['-C', config, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const pid = (): number | undefined => {
-    const file = join(dir, 'exim.pid');
-    return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined;
-  };
-  const running = (): boolean => {
-    const p = pid();
-    if (!p) return false;
-    try {
-      process.kill(p, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const stop = (): void => {
-    const p = pid();
-    if (p && running()) process.kill(p, 'SIGTERM');
-    rmSync(join(dir, 'exim.pid'), { force: true });
-  };
+  const daemon = daemonControl(join(dir, 'exim.pid'), dir);
   return {
     dir,
     credentialFile,
@@ -120,11 +92,11 @@ export async function createEximInstance(options: { relayPort: number; caPem: st
     start() {
       run(['-bd', '-q1s']);
     },
-    stop,
-    running,
+    stop: daemon.stop,
+    running: daemon.running,
     destroy() {
       try {
-        stop();
+        daemon.stopAll();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

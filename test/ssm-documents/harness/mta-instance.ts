@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { createTransport } from 'nodemailer';
 
 /** What the Exim and Sendmail scenarios need from a throw-away MTA (see exim-instance.ts, sendmail-instance.ts). */
@@ -40,6 +42,63 @@ export async function submit(host: string, port: number, subject: string): Promi
       await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {
       transport.close();
+    }
+  }
+}
+
+/** Start/stop bookkeeping of a daemon that writes its pid to `pidFile` and works under `dir`. */
+export interface DaemonControl {
+  running(): boolean;
+  /** SIGTERM, wait up to 5 s, then SIGKILL: a daemon still restarting after the step's reload must not outlive it. */
+  stop(): void;
+  /** {@link stop}, then kill whatever is left under `dir` (queue runners, a restarted daemon that renamed itself). */
+  stopAll(): void;
+}
+
+/** The {@link DaemonControl} of one throw-away MTA instance. */
+export function daemonControl(pidFile: string, dir: string): DaemonControl {
+  const pid = (): number | undefined =>
+    existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined;
+  const alive = (p: number): boolean => {
+    try {
+      process.kill(p, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const running = (): boolean => {
+    const p = pid();
+    return p !== undefined && p > 0 && alive(p);
+  };
+  const stop = (): void => {
+    const p = pid();
+    if (p && alive(p)) {
+      process.kill(p, 'SIGTERM');
+      for (let i = 0; i < 50 && alive(p); i += 1) execFileSync('sleep', ['0.1']);
+      if (alive(p)) process.kill(p, 'SIGKILL');
+    }
+    rmSync(pidFile, { force: true });
+  };
+  return { running, stop, stopAll: () => (stop(), killProcessesUnder(dir)) };
+}
+
+/** Kills every process whose working directory is inside `dir` (Linux /proc). */
+function killProcessesUnder(dir: string): void {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cwd: string;
+    try {
+      cwd = readlinkSync(`/proc/${entry}/cwd`);
+    } catch {
+      continue;
+    }
+    if (cwd === dir || cwd.startsWith(`${dir}/`)) {
+      try {
+        process.kill(Number(entry), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
     }
   }
 }

@@ -1,17 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type MtaInstance, submit } from './mta-instance';
+import { daemonControl, type MtaInstance, submit } from './mta-instance';
 import { PEERS_DIR, SENDMAIL_BIN, SENDMAIL_ROOT } from './peers';
 import { freePort } from './postfix-instance';
 
@@ -83,28 +73,7 @@ export async function createSendmailInstance(options: { relayPort: number; caPem
   writeFileSync(cf, execFileSync('m4', [join(etc, 'sendmail.mc')], { encoding: 'utf8' }));
   const makemap = join(SENDMAIL_BIN, 'makemap');
   const pidFile = join(dir, 'sendmail.pid');
-  const pid = (): number | undefined =>
-    existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined;
-  const running = (): boolean => {
-    const p = pid();
-    if (!p) return false;
-    try {
-      process.kill(p, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const stop = (): void => {
-    const p = pid();
-    if (p && running()) {
-      process.kill(p, 'SIGTERM');
-      // Wait for it: a daemon still re-executing after the step's SIGHUP would otherwise outlive the test.
-      for (let i = 0; i < 50 && running(); i += 1) execFileSync('sleep', ['0.1']);
-      if (running()) process.kill(p, 'SIGKILL');
-    }
-    rmSync(pidFile, { force: true });
-  };
+  const daemon = daemonControl(pidFile, dir);
   return {
     dir,
     credentialFile: authinfo,
@@ -128,39 +97,16 @@ export async function createSendmailInstance(options: { relayPort: number; caPem
       execFileSync(wrap[0]!, [...wrap.slice(1), join(SENDMAIL_BIN, 'sendmail'), '-C', cf, '-bd', '-q1s'], {
         stdio: 'ignore',
       });
-      for (let i = 0; i < 50 && !running(); i += 1) execFileSync('sleep', ['0.1']);
+      for (let i = 0; i < 50 && !daemon.running(); i += 1) execFileSync('sleep', ['0.1']);
     },
-    stop,
-    running,
+    stop: daemon.stop,
+    running: daemon.running,
     destroy() {
       try {
-        stop();
-        // Queue runners and a restarted daemon rename themselves ("sendmail: accepting connections"): find them
-        // by their working directory (the queue under this instance's directory).
-        killProcessesUnder(dir);
+        daemon.stopAll();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     },
   };
-}
-
-/** Kills every process whose working directory is inside `dir` (Linux /proc). */
-function killProcessesUnder(dir: string): void {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let cwd: string;
-    try {
-      cwd = readlinkSync(`/proc/${entry}/cwd`);
-    } catch {
-      continue;
-    }
-    if (cwd === dir || cwd.startsWith(`${dir}/`)) {
-      try {
-        process.kill(Number(entry), 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  }
 }
