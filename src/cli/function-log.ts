@@ -4,7 +4,7 @@
  * failure. One FilterLogEvents query per look: the version's `step failed` and `step completed` lines; the newest
  * decides (a failure that a later retry got past is history, not the answer).
  */
-import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { paginateFilterLogEvents, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { awsCall, problemOf } from './aws-errors';
 
 /** The function's failure of one step, as its log line says it. */
@@ -38,33 +38,24 @@ export async function findStepFailure(
     '($.message = "step failed" || $.message = "step completed") }';
   let newest: { timestamp: number; message: string } | undefined;
   try {
-    let nextToken: string | undefined;
-    let pages = 0;
-    do {
-      const out = await awsCall(
-        {
-          action: 'logs:FilterLogEvents',
-          resource: `log group ${query.logGroup}`,
-          ...(query.region ? { region: query.region } : {}),
-        },
-        () =>
-          logs.send(
-            new FilterLogEventsCommand({
-              logGroupName: query.logGroup,
-              startTime: query.since,
-              filterPattern,
-              nextToken,
-            }),
-          ),
-      );
-      for (const event of out.events ?? []) {
-        if (event.message && (newest === undefined || (event.timestamp ?? 0) >= newest.timestamp)) {
-          newest = { timestamp: event.timestamp ?? 0, message: event.message };
+    const call = {
+      action: 'logs:FilterLogEvents',
+      resource: `log group ${query.logGroup}`,
+      ...(query.region ? { region: query.region } : {}),
+    };
+    await awsCall(call, async () => {
+      let pages = 0;
+      const input = { logGroupName: query.logGroup, startTime: query.since, filterPattern };
+      for await (const out of paginateFilterLogEvents({ client: logs }, input)) {
+        for (const event of out.events ?? []) {
+          if (event.message && (newest === undefined || (event.timestamp ?? 0) >= newest.timestamp)) {
+            newest = { timestamp: event.timestamp ?? 0, message: event.message };
+          }
         }
+        // A page cap: the filter names one version, so more pages mean a log group flooded with other lines.
+        if (++pages >= MAX_PAGES) break;
       }
-      nextToken = out.nextToken;
-      pages += 1;
-    } while (nextToken && pages < MAX_PAGES);
+    });
   } catch (error) {
     return { kind: 'unreadable', problem: `could not read the function's log (${problemOf(error)})` };
   }

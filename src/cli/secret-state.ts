@@ -6,7 +6,7 @@
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DescribeSecretCommand,
-  ListSecretVersionIdsCommand,
+  paginateListSecretVersionIds,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { SecretStore } from '../aws/secret-store';
@@ -111,9 +111,7 @@ function requestsOf(
 
 async function listVersions(client: SecretsManagerClient, secretId: string): Promise<VersionInfo[]> {
   const versions: VersionInfo[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await client.send(new ListSecretVersionIdsCommand({ SecretId: secretId, NextToken: nextToken }));
+  for await (const out of paginateListSecretVersionIds({ client }, { SecretId: secretId })) {
     for (const v of out.Versions ?? []) {
       if (v.VersionId) {
         versions.push({
@@ -123,8 +121,7 @@ async function listVersions(client: SecretsManagerClient, secretId: string): Pro
         });
       }
     }
-    nextToken = out.NextToken;
-  } while (nextToken);
+  }
   return versions;
 }
 
