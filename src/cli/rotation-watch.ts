@@ -15,13 +15,14 @@ import { awsCall } from './aws-errors';
 import { when } from './format';
 import type { FailureLookup, StepFailure } from './function-log';
 import { failedHostLines, findPushCommand, progressPhrase, viewPush, type PushView } from './push-state';
-import { readSecretState, readVersionContent, userOf } from './secret-state';
+import { readSecretState, readVersionContent, userOf, type SecretState } from './secret-state';
 
 /** The steps a watched rotation reaches, in order. */
 export type WatchStep = 'created' | 'pushing' | 'promoted' | 'retired';
 
 /** How a watch ended. */
-export type WatchOutcome = 'complete' | 'push-failed' | 'step-failed' | 'timeout' | 'interrupted';
+export type WatchOutcome =
+  'complete' | 'waiting-for-people' | 'push-failed' | 'step-failed' | 'timeout' | 'interrupted';
 
 /** What the watch saw. */
 export interface WatchResult {
@@ -31,6 +32,8 @@ export interface WatchResult {
   /** The function's own failure line, when a step failed before the push. */
   readonly failure?: StepFailure;
   readonly problems: readonly string[];
+  /** When the rotation waits for manual consumers: who, and the steps they owe (first line says who). */
+  readonly waiting?: readonly string[];
 }
 
 /** What to watch and with what. */
@@ -54,6 +57,11 @@ export interface WatchRequest {
   readonly findFailure?: () => Promise<FailureLookup>;
   /** Receives a warning once (e.g. the function's log could not be read). */
   readonly onWarning?: (line: string) => void;
+  /**
+   * After every host confirmed: whether the function now waits for manual consumers (the lines `status` shows;
+   * empty when it does not). Undefined: not looked for (no registry).
+   */
+  readonly findManualWait?: (state: SecretState) => Promise<readonly string[]>;
   /** Ends the watch at the next poll or sleep (Ctrl-C). */
   readonly signal?: AbortSignal;
   /** The region of the SSM calls, for error messages. */
@@ -127,6 +135,11 @@ export async function watchRotation(request: WatchRequest): Promise<WatchResult>
     if (!reached('promoted') && state.current === versionId) {
       if (!reached('created')) reach('created', 'the new credential is stored');
       reach('promoted', `AWSCURRENT moved to version ${versionId}`);
+    }
+    if (!reached('promoted') && push?.outcome === 'succeeded' && request.findManualWait) {
+      // Every host confirmed but nothing was promoted: the function may be waiting for people, for days.
+      const waiting = await request.findManualWait(state);
+      if (waiting.length > 0) return { outcome: 'waiting-for-people', steps, push, problems: [], waiting };
     }
     if (reached('promoted') && userName !== undefined) {
       const user = userName;

@@ -13,6 +13,7 @@ import { secretCommandContext, type SecretCommandContext } from '../runtime';
 import { readFunctionState, readSecretState, rotationUnfinished, type SecretState } from '../secret-state';
 import { ABANDON_HELP, runAbandon } from './rotate-abandon';
 import { AwsCallError, UsageError } from '../errors';
+import type { RotationConfig } from '../../rotation/config';
 
 const HELP = `Usage: ses-smtp-rotation rotate --secret-id <id> [--wait | --abandon] [--timeout <minutes>]
                                 [--emergency | --immediate-retirement] [--json]
@@ -279,6 +280,9 @@ async function follow(run: RotateRun, secretArn: string, functionArn: string, ve
       deadline: runtime.clock.now() + run.timeoutMinutes * 60_000,
       onProgress: say,
       onWarning: warn,
+      ...(fn.ok && fn.config.manualConsumers
+        ? { findManualWait: (state: SecretState) => manualWaitOf(run, state, fn.config) }
+        : {}),
       signal: abort.signal,
     });
   } finally {
@@ -291,6 +295,14 @@ async function follow(run: RotateRun, secretArn: string, functionArn: string, ve
   report.problems = [...result.problems];
   if (result.outcome === 'complete') {
     say('rotation complete');
+    return EXIT.ok;
+  }
+  if (result.outcome === 'waiting-for-people') {
+    // Not a failure: the rotation goes on as designed, and completes when the last person confirms.
+    const [who, ...steps] = result.waiting ?? [];
+    report.next.push(...(result.waiting ?? []).map((l) => l.trim()));
+    say(`waiting: every host confirmed; ${who ?? ''}`);
+    steps.forEach((line) => say(line));
     return EXIT.ok;
   }
   if (result.outcome === 'interrupted') {
@@ -331,12 +343,16 @@ async function follow(run: RotateRun, secretArn: string, functionArn: string, ve
 async function manualWait(run: RotateRun, state: SecretState): Promise<string[]> {
   if (!state.rotationLambdaArn) return [];
   const fn = await readFunctionState(run.clients.lambda(regionOfArn(state.rotationLambdaArn)), state.rotationLambdaArn);
-  if (!fn.ok) return [];
+  return fn.ok ? manualWaitOf(run, state, fn.config) : [];
+}
+
+/** {@link manualWait} with the function's configuration at hand (status's reading, the same lines). */
+async function manualWaitOf(run: RotateRun, state: SecretState, config: RotationConfig): Promise<string[]> {
   try {
-    const manual = await readManualStatus(run.clients, state, fn.config, run.runtime.clock.now());
+    const manual = await readManualStatus(run.clients, state, config, run.runtime.clock.now());
     return assessManual(manual, state.arn).next;
   } catch {
-    return []; // the generic advice below still applies; status names a registry problem
+    return []; // the generic advice still applies; status names a registry problem
   }
 }
 

@@ -134,3 +134,33 @@ describe('confirm', () => {
     expect(leakedSecrets(account, printed(result.io))).toEqual([]);
   });
 });
+
+describe('rotate --wait while manual consumers must confirm', () => {
+  let account: SandboxAccount;
+  afterEach(() => account?.restore());
+
+  it('ends once every host confirmed, naming who must still confirm and how, instead of timing out', async () => {
+    // Prepare: one registered consumer; the rotation is started by the CLI.
+    account = new SandboxAccount({ hosts: 2, initialSecret: 'settings', registry: true });
+    const add = ['consumers', 'add', '--secret-id', account.secrets.arn, '--consumer', 'scanner'];
+    expect(await main(add, sandboxIo(account))).toBe(0);
+    account.manual.hold('scanner');
+    const rotations = rotateOnRequest(account);
+    const io = sandboxIo(account);
+    const json = sandboxIo(account);
+
+    // Act
+    const code = await main(['rotate', '--secret-id', account.secrets.arn, '--wait'], io);
+    await rotations.settled();
+    const status = await main(['rotate', '--secret-id', account.secrets.arn, '--wait', '--json'], json);
+
+    // Assess: exit 0, the pending consumer named with the confirm command; nothing promoted.
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(/waiting: every host confirmed; the rotation waits for manual consumers \(scanner\)/);
+    expect(io.out()).toContain('ses-smtp-rotation confirm');
+    expect(account.secrets.versionWithStage('AWSPENDING')).not.toBe(account.secrets.versionWithStage('AWSCURRENT'));
+    expect(status).toBe(1); // a second rotate is refused, naming the same wait
+    expect(JSON.parse(json.out()).problems[0]).toMatch(/waits for manual consumers \(scanner\)/);
+    expect(leakedSecrets(account, io.out() + io.err() + json.out())).toEqual([]);
+  });
+});
