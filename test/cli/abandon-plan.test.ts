@@ -2,9 +2,9 @@ import { decideAbandon, type AbandonObservation } from '../../src/cli/abandon-pl
 import type { VersionContent } from '../../src/cli/secret-state';
 
 const NOW = Date.UTC(2025, 0, 10);
-const CURRENT_KEY = 'AKIAAAAAAAAAAAAA0001';
-const PENDING_KEY = 'AKIAAAAAAAAAAAAA0002';
-const CONSOLE_KEY = 'AKIAAAAAAAAAAAAA0000';
+const CURRENT_KEY = 'AKIAEXAMPLE000000001';
+const PENDING_KEY = 'AKIAEXAMPLE000000002';
+const CONSOLE_KEY = 'AKIAEXAMPLE000000000';
 
 function credential(username: string, iamUserName = 'ses-smtp-sender'): VersionContent {
   return {

@@ -171,7 +171,7 @@ Describe 'the IIS step under PowerShell' {
 
     It 'reports rollback=failed, naming the server, when the previous password cannot be known' {
       $global:FakeIis.ReturnsPassword = $false
-      $global:FakeIis.Store['SmtpSvc/1'].RouteUserName = 'AKIANOTTHECURRENTKEY'
+      $global:FakeIis.Store['SmtpSvc/1'].RouteUserName = 'AKIAEXAMPLENOTINUSE0'
       $global:FakeIis.Faults['SmtpSvc/1'] = 'fail-start'
       $run = Invoke-IisStep @{ VersionId = $New.versionId; IisVirtualServers = '1' }
       $run.ExitCode | Should -Be 1
