@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { runShellStep, type StepRun } from './agent';
 import { createFakeAws, type FakeAws } from './fake-aws';
 import { relaxedDocument } from './injection';
 import type { MtaInstance } from './mta-instance';
-import { SECRET_ARN, type RegionEntry, type TestCredential } from './scenario';
+import { SECRET_ARN, storeCredentialVersion, type RegionEntry, type TestCredential } from './scenario';
 import { startTestRelay, type TestRelay } from './test-relay';
 
 /** Relay + one throw-away Exim or Sendmail + fake AWS CLI + the shipped document, for one test file. */
@@ -72,23 +71,8 @@ export async function startMtaScenario(
       document,
       secretsUsed,
       relayName,
-      storeVersion(credential, endpoint = relayName, additionalRegions = []) {
-        const versionId = randomUUID();
-        secretsUsed.push(credential, ...additionalRegions.map((r) => ({ user: credential.user, pass: r.password })));
-        aws.putVersion(
-          versionId,
-          JSON.stringify({
-            username: credential.user,
-            password: credential.pass,
-            region: 'eu-west-1',
-            endpoint,
-            port: relay.port,
-            iamUserName: 'ses-smtp-sender',
-            ...(additionalRegions.length > 0 && { additionalRegions }),
-          }),
-        );
-        return versionId;
-      },
+      storeVersion: (credential, endpoint = relayName, additionalRegions = []) =>
+        storeCredentialVersion(aws, secretsUsed, { credential, endpoint, port: relay.port, additionalRegions }),
       async runStep(versionId, options = {}) {
         const path = [
           aws.binDir,

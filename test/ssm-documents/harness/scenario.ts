@@ -88,23 +88,8 @@ export async function startScenario(mapType: MapType, initial: TestCredential): 
       aws,
       document,
       secretsUsed,
-      storeVersion(credential, endpoint = 'localhost', additionalRegions = []) {
-        const versionId = randomUUID();
-        secretsUsed.push(credential, ...additionalRegions.map((r) => ({ user: credential.user, pass: r.password })));
-        aws.putVersion(
-          versionId,
-          JSON.stringify({
-            username: credential.user,
-            password: credential.pass,
-            region: 'eu-west-1',
-            endpoint,
-            port: relay.port,
-            iamUserName: 'ses-smtp-sender',
-            ...(additionalRegions.length > 0 && { additionalRegions }),
-          }),
-        );
-        return versionId;
-      },
+      storeVersion: (credential, endpoint = 'localhost', additionalRegions = []) =>
+        storeCredentialVersion(aws, secretsUsed, { credential, endpoint, port: relay.port, additionalRegions }),
       async runStep(versionId, options = {}) {
         const basePath = options.path ?? pf.env().PATH ?? '';
         const path = [aws.binDir, ...(options.pathPrefix ?? []), basePath].join(':');
@@ -166,4 +151,32 @@ export function describeWithPostfix(name: string, body: () => void): void {
     process.stderr.write(`\n*** SKIPPING "${name}": ${reason} ***\n\n`);
     describe.skip(name, body);
   }
+}
+
+/**
+ * Stores a new version holding `credential` as the rotation writes it (primary fields, then `additionalRegions`
+ * when given) and records its passwords for the leak scans. Shared by the Postfix and the Exim/Sendmail scenarios.
+ * @returns the version id
+ */
+export function storeCredentialVersion(
+  aws: FakeAws,
+  secretsUsed: TestCredential[],
+  version: { credential: TestCredential; endpoint: string; port: number; additionalRegions: readonly RegionEntry[] },
+): string {
+  const { credential, endpoint, port, additionalRegions } = version;
+  const versionId = randomUUID();
+  secretsUsed.push(credential, ...additionalRegions.map((r) => ({ user: credential.user, pass: r.password })));
+  aws.putVersion(
+    versionId,
+    JSON.stringify({
+      username: credential.user,
+      password: credential.pass,
+      region: 'eu-west-1',
+      endpoint,
+      port,
+      iamUserName: 'ses-smtp-sender',
+      ...(additionalRegions.length > 0 && { additionalRegions }),
+    }),
+  );
+  return versionId;
 }
