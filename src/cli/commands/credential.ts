@@ -1,4 +1,3 @@
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SesSmtpRotationError } from '../../core/errors';
 import { tryParseSecretValue } from '../../core/secret';
 import { awsCall } from '../aws-errors';
@@ -7,6 +6,7 @@ import { println, type Io } from '../io';
 import { secretCommandContext } from '../runtime';
 import { readSecretState } from '../secret-state';
 import { UsageError } from '../errors';
+import { SecretStore } from '../../aws/secret-store';
 
 const HELP = `Usage: ses-smtp-rotation credential show --secret-id <id> --pending --reveal [--json]
                                          [--region <region>] [--profile <profile>]
@@ -80,15 +80,16 @@ export const credentialCommand: Command = {
           'to configure. Your systems keep the current one.',
       );
     }
-    const out = await awsCall(
+    // SecretStore.value: a version that holds no value yet is "nothing yet", not a missing secret.
+    const version = await awsCall(
       {
         action: 'secretsmanager:GetSecretValue',
         resource: `secret ${state.arn} (version ${versionId}; and kms:Decrypt on its key)`,
         ...(clients.region ? { region: clients.region } : {}),
       },
-      () => clients.secrets.send(new GetSecretValueCommand({ SecretId: state.arn, VersionId: versionId })),
+      () => new SecretStore(clients.secrets).value(state.arn, { versionId }),
     );
-    const parsed = tryParseSecretValue(out.SecretString);
+    const parsed = tryParseSecretValue(version?.secretString);
     if (parsed?.kind !== 'credential') {
       throw new CredentialUnavailableError(
         `the pending version ${versionId} holds no credential yet (the rotation has not created it): wait for the ` +

@@ -88,3 +88,23 @@ describe('credential show', () => {
     expect(result.io.err()).toContain('only the pending version');
   });
 });
+
+describe('credential show before createSecret stored a value', () => {
+  let account: SandboxAccount;
+  afterEach(() => account?.restore());
+
+  it('says the pending version holds no credential yet, not that the secret is missing', async () => {
+    // Prepare: a rotation started, its AWSPENDING version without a value (as Secrets Manager creates it).
+    account = new SandboxAccount({ hosts: 1, initialSecret: 'settings', registry: true });
+    await runRotation(account, { handler: { probe: account.sesProbe() } });
+    account.secrets.rotateSecret({ SecretId: account.secrets.arn });
+
+    // Act
+    const { code, io } = await show(account, true, '--pending', '--reveal');
+
+    // Assess
+    expect(code).toBe(1);
+    expect(io.err()).toContain('holds no credential yet');
+    expect(io.err()).not.toContain('does not exist');
+  });
+});
