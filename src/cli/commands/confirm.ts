@@ -1,4 +1,4 @@
-import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { SecretStore } from '../../aws/secret-store';
 import { ConsumerRegistryError } from '../../aws/consumer-registry';
 import { SesSmtpRotationError } from '../../core/errors';
 import { checkConsumerName, checkFreeText, ManualConsumerInputError, NOTE_MAX } from '../../core/manual-consumer';
@@ -148,21 +148,18 @@ async function resume(
     say('every manual consumer confirmed; the rotation already went on (nothing to re-attempt)');
     return false;
   }
+  let reattempted: boolean;
   try {
-    await awsCall(
+    // The function's own adapter call (RotateSecret; "previous rotation … reattempted" means it re-runs).
+    reattempted = await awsCall(
       {
         action: 'secretsmanager:RotateSecret',
         resource: `secret ${secretArn} (and lambda:InvokeFunction on its rotation function)`,
         ...(clients.region ? { region: clients.region } : {}),
       },
-      () => clients.secrets.send(new RotateSecretCommand({ SecretId: secretArn })),
+      () => new SecretStore(clients.secrets).reattempt(secretArn),
     );
   } catch (error) {
-    if (error instanceof AwsCallError && /previous rotation/i.test(error.message)) {
-      say('every manual consumer confirmed: the pending rotation is re-attempted now; promotion follows in minutes');
-      say(`follow it with: ses-smtp-rotation status --secret-id ${secretArn}`);
-      return true;
-    }
     if (error instanceof AwsCallError) {
       // The confirmation is recorded; only the immediate re-attempt failed.
       say(`every manual consumer confirmed, but the rotation could not be re-attempted now: ${error.message}`);
@@ -170,6 +167,11 @@ async function resume(
       return false;
     }
     throw error;
+  }
+  if (reattempted) {
+    say('every manual consumer confirmed: the pending rotation is re-attempted now; promotion follows in minutes');
+    say(`follow it with: ses-smtp-rotation status --secret-id ${secretArn}`);
+    return true;
   }
   // Accepted as a new rotation: only possible if the pending one finished between our read and the call.
   say('every manual consumer confirmed; Secrets Manager started a rotation (the pending one had just finished)');
