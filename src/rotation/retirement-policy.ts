@@ -53,12 +53,13 @@ const UNIT_MS: Record<string, number> = { m: 60_000, min: 60_000, h: HOUR_MS, d:
  * Parses `90m`, `24h` or `7d` into milliseconds.
  * @throws ConfigurationError naming `what` when the text is not a positive duration of at most a year.
  */
-export function parseWindow(text: string, what: string): number {
+export function parseWindow(text: string, what: string, setting?: string): number {
   const match = DURATION.exec(text.trim());
   const ms = match ? Number(match[1]) * UNIT_MS[match[2]!]! : NaN;
   if (!match || !(ms > 0) || ms > MAX_WINDOW_MS) {
     throw new ConfigurationError(
       `${what} must be a positive duration of at most 365d written as minutes, hours or days, e.g. 90m, 24h or 7d`,
+      setting === undefined ? undefined : { setting },
     );
   }
   return ms;
@@ -82,15 +83,19 @@ export function loadRetirementPolicy(env: NodeJS.ProcessEnv): RetirementPolicy {
   };
   const mode = get(RETIREMENT_ENV.mode) ?? DEFAULT_RETIREMENT.mode;
   if (mode !== 'immediate' && mode !== 'staged') {
-    throw new ConfigurationError(`environment variable ${RETIREMENT_ENV.mode} must be immediate or staged`);
+    throw new ConfigurationError(`environment variable ${RETIREMENT_ENV.mode} must be immediate or staged`, {
+      setting: RETIREMENT_ENV.mode,
+    });
   }
   const inUse = get(RETIREMENT_ENV.inUse) ?? DEFAULT_RETIREMENT.inUse;
   if (inUse !== 'hold' && inUse !== 'proceed') {
-    throw new ConfigurationError(`environment variable ${RETIREMENT_ENV.inUse} must be hold or proceed`);
+    throw new ConfigurationError(`environment variable ${RETIREMENT_ENV.inUse} must be hold or proceed`, {
+      setting: RETIREMENT_ENV.inUse,
+    });
   }
   const window = (name: string, fallback: number) => {
     const text = get(name);
-    return text === undefined ? fallback : parseWindow(text, `environment variable ${name}`);
+    return text === undefined ? fallback : parseWindow(text, `environment variable ${name}`, name);
   };
   return {
     mode,

@@ -37,6 +37,14 @@ describe('loadRetirementPolicy', () => {
   ])('rejects %j with an error naming the variable', (env, message) => {
     expect(() => loadRetirementPolicy(env)).toThrow(ConfigurationError);
     expect(() => loadRetirementPolicy(env)).toThrow(message);
+    // The setting, for callers (the CDK construct) that map it to their own names without reading the message.
+    let setting: string | undefined;
+    try {
+      loadRetirementPolicy(env);
+    } catch (error) {
+      setting = (error as ConfigurationError).setting;
+    }
+    expect(setting).toBe(Object.keys(env)[0]);
   });
 
   it('is part of the function configuration', () => {
