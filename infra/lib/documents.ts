@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { packageRoot } from '../../src/core/package-root';
+import { basename, join } from 'node:path';
+import { documentsDirectory } from '../../src/core/package-root';
 import { DOCUMENT_PARAMETERS, type DocumentParameterName } from '../../src/core/document-contract';
 import { propError } from './validate';
 
 /** The package's SSM documents (the repository's, or those shipped in the npm package). */
-export const DEFAULT_DOCUMENTS_DIRECTORY = resolve(packageRoot(), 'ssm-documents');
+export const DEFAULT_DOCUMENTS_DIRECTORY = documentsDirectory();
 
 /** One SSM Command document read from disk. */
 export interface DocumentFile {

@@ -11,6 +11,7 @@ import { packageRoot } from '../../src/core/package-root';
 import { DEFAULT_BUNDLE } from '../lib/lambda-code';
 import { releaseTemplate } from './release-stack';
 import { deterministicZip } from './zip';
+import { DEFAULT_DOCUMENTS_DIRECTORY } from '../lib/documents';
 
 /** The artifact names, as the README's commands use them. */
 export const RELEASE_FILES = {
@@ -32,7 +33,7 @@ export function buildRelease(options: ReleaseOptions = {}): Record<string, strin
   const root = packageRoot(__dirname);
   const outDir = options.outDir ?? join(root, 'dist', 'release');
   const lambdaDir = options.lambdaDir ?? DEFAULT_BUNDLE.outDir;
-  const documentsDir = options.documentsDir ?? join(root, 'ssm-documents');
+  const documentsDir = options.documentsDir ?? DEFAULT_DOCUMENTS_DIRECTORY;
   // The entry and its chunks (chunks/…): zip entry names with '/' unpack into folders, as Lambda expects.
   const bundle = readdirSync(lambdaDir, { recursive: true, encoding: 'utf8' })
     .filter((name) => statSync(join(lambdaDir, name)).isFile())

@@ -20,3 +20,8 @@ export function packageRoot(from: string = __dirname): string {
     }
   }
 }
+
+/** The package's SSM documents folder (`ssm-documents/`: the repository's, or the one shipped in the npm package). */
+export function documentsDirectory(): string {
+  return join(packageRoot(), 'ssm-documents');
+}

@@ -8,10 +8,10 @@ import {
   STEP_SCRIPTS,
   type CommandDocument,
 } from './assemble';
-import { packageRoot } from '../core/package-root';
+import { documentsDirectory } from '../core/package-root';
 
 /** The package's ssm-documents/ folder (from src/ or dist/src/ alike). */
-export const DOCUMENTS_DIR = join(packageRoot(), 'ssm-documents');
+export const DOCUMENTS_DIR = documentsDirectory();
 
 /** Reads the step scripts from ssm-documents/scripts/ (the Linux one assembled from its parts). */
 export function readShippedScripts(dir = DOCUMENTS_DIR): { linux: string; iis: string } {

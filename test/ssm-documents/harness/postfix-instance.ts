@@ -3,7 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { createTransport } from 'nodemailer';
+import { submit } from './mta-instance';
 
 /** The Postfix map types the document supports and these tests exercise. */
 export type MapType = 'hash' | 'lmdb';
@@ -183,19 +183,7 @@ export async function createPostfixInstance(options: {
         return undefined;
       }
     },
-    async send(subject: string) {
-      const transport = createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
-      try {
-        await transport.sendMail({
-          from: 'app@document-test.invalid',
-          to: 'someone@example.com',
-          subject,
-          text: 'document test',
-        });
-      } finally {
-        transport.close();
-      }
-    },
+    send: (subject: string) => submit('127.0.0.1', smtpPort, subject),
     maillog: () => (existsSync(join(dir, 'maillog')) ? readFileSync(join(dir, 'maillog'), 'utf8') : ''),
     start() {
       run('postfix', ['start']);
