@@ -2,6 +2,7 @@ import { parseSecretValue, type SmtpCredential } from '../core/secret';
 import type { FakeDynamoDb } from './fake-dynamodb';
 import type { FakeIam } from './fake-iam';
 import type { FakeSecretsManager } from './fake-secrets-manager';
+import { key, SORT_KEY } from '../aws/consumer-registry';
 
 /** A manual consumer's configured credential, with the version it came from. */
 export interface ManualHolding extends SmtpCredential {
@@ -29,7 +30,7 @@ export class SandboxManualConsumers {
     },
   ) {}
 
-  /** Registers a consumer holding the key the relays have, as `consumers add` does. */
+  /** Registers a consumer holding the key the relays have, as `consumers add` does (the registry's own key layout). */
   register(name: string, owner = `${name}-team@example.com`): void {
     const holding = this.deps.relayCredential();
     const table = this.deps.table();
@@ -37,8 +38,7 @@ export class SandboxManualConsumers {
     this.deps.dynamodb.putItem({
       TableName: table,
       Item: {
-        pk: { S: this.deps.secrets.arn },
-        sk: { S: `consumer#${name}` },
+        ...key(this.deps.secrets.arn, `${SORT_KEY.consumer}${name}`),
         name: { S: name },
         owner: { S: owner },
         addedAt: { S: new Date(this.deps.now()).toISOString() },
@@ -79,9 +79,9 @@ export class SandboxManualConsumers {
     if (!table) return [];
     const items = this.deps.dynamodb.dump().find((t) => t.name === table)?.items ?? [];
     const mine = items.filter((i) => i.pk?.S === this.deps.secrets.arn);
-    const names = mine.flatMap((i) => (i.sk?.S?.startsWith('consumer#') ? [i.name?.S ?? ''] : []));
+    const names = mine.flatMap((i) => (i.sk?.S?.startsWith(SORT_KEY.consumer) ? [i.name?.S ?? ''] : []));
     return names
-      .filter((name) => !mine.some((i) => i.sk?.S === `confirmation#${versionId}#${name}`))
+      .filter((name) => !mine.some((i) => i.sk?.S === `${SORT_KEY.confirmation}${versionId}#${name}`))
       .map((name) => `AWSCURRENT moved to ${versionId} before manual consumer ${name} confirmed it`);
   }
 }
