@@ -17,7 +17,13 @@ import { decideAbandon, SSM_HISTORY_DAYS, type AbandonObservation, type SeenPush
 import { emptyAbandonReport, publishAbandonNotice, type AbandonReport } from './abandon-notice';
 import { regionOfArn, type AwsClients } from './aws-clients';
 import { findPushCommand } from './push-state';
-import { readFunctionState, readSecretState, readVersionContent, rotationUnfinished } from './secret-state';
+import {
+  readFunctionState,
+  readSecretState,
+  readVersionContent,
+  rotationUnfinished,
+  type SecretState,
+} from './secret-state';
 import { type Log } from '../rotation/ports';
 
 /** What a run needs. */
@@ -75,7 +81,8 @@ async function run(deps: AbandonDeps, report: AbandonReport): Promise<AbandonRep
   let confirmed: SeenPush | undefined;
 
   for (let step = 0; step < MAX_STEPS; step += 1) {
-    const o = await observe(deps, config, ssm, keys, confirmed);
+    // The first observation starts from the state just read; later ones read it again (it changes).
+    const o = await observe(deps, config, ssm, keys, confirmed, step === 0 ? state : undefined);
     describe(report, o);
     const action = decideAbandon(o);
     switch (action.kind) {
@@ -138,9 +145,10 @@ async function observe(
   ssm: SSMClient,
   keys: AccessKeys,
   confirmed: SeenPush | undefined,
+  known?: SecretState,
 ): Promise<AbandonObservation> {
   const { clients, clock, secretId } = deps;
-  const state = await readSecretState(clients.secrets, secretId);
+  const state = known ?? (await readSecretState(clients.secrets, secretId));
   const now = clock.now();
   const base = { secretId, iamUserName: config.iamUserName, now, keys: [] };
   if (!rotationUnfinished(state) || state.pending === undefined) {
