@@ -8,8 +8,7 @@
 import type { ManualConfirmation, ManualConsumer, ManualWaitState } from '../core/manual-consumer';
 import type { RotationDeps } from './deps';
 import type { ManualConsumersNotice } from './ports';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from './retirement-policy';
 
 /** Who has and who has not confirmed one version. */
 export interface ManualProgress {

@@ -7,6 +7,8 @@ import { manualGate } from '../manual-wait';
 import type { RotationAudit } from '../ports';
 import { RETIREMENT_TAGS } from '../retirement';
 import { retirementOf } from '../retirement-state';
+import { HOUR_MS } from '../retirement-policy';
+import { withoutPasswords } from '../../core/secret';
 
 /**
  * finishSecret: push → wait for every host → promote → retire. Re-entrant at every point:
@@ -91,8 +93,8 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
     log.info('old access key left active for the staged retirement', {
       event: 'old-key-retiring',
       keyIds: retiring,
-      deactivateAfterHours: config.retirement.deactivateAfterMs / 3_600_000,
-      deleteAfterHours: config.retirement.deleteAfterMs / 3_600_000,
+      deactivateAfterHours: config.retirement.deactivateAfterMs / HOUR_MS,
+      deleteAfterHours: config.retirement.deleteAfterMs / HOUR_MS,
     });
   }
   // Cleared only after the deletions: a crash in between repeats them (idempotent) instead of forgetting.
@@ -121,7 +123,7 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
     region: credential.region,
     endpoint: credential.endpoint,
     ...(credential.additionalRegions?.length && {
-      additionalRegions: credential.additionalRegions.map(({ region, endpoint }) => ({ region, endpoint })),
+      additionalRegions: withoutPasswords(credential).additionalRegions,
     }),
     completedAt: new Date(clock.now()).toISOString(),
     ...(manual.kind === 'confirmed' ? { manualConsumers: manual.confirmed } : {}),
