@@ -8,12 +8,16 @@ import { AwsCallError, type AwsCall } from './errors';
 
 export type { AwsCall };
 
-/** Runs one call; a failure becomes an {@link AwsCallError} naming the call, resource, region and fix. */
+/**
+ * Runs one call; an AWS failure becomes an {@link AwsCallError} naming the call, resource, region and fix. The
+ * project's own errors pass through unchanged.
+ */
 export async function awsCall<T>(call: AwsCall, send: () => Promise<T>): Promise<T> {
   try {
     return await send();
   } catch (error) {
-    if (error instanceof AwsCallError) throw error;
+    // Our own errors are already explained (an AwsCallError from a nested call, a registry refusal): as they are.
+    if (error instanceof SesSmtpRotationError) throw error;
     const { problem, fix } = describeAwsError(error, call);
     throw new AwsCallError(call, errorName(error), problem, fix);
   }

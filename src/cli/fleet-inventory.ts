@@ -10,8 +10,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { FleetConfig } from '../rotation/config';
-import { awsCall, describeAwsError, errorName } from './aws-errors';
-import { AwsCallError } from './errors';
+import { awsCall } from './aws-errors';
 
 /** One managed node. */
 export interface ManagedNode {
@@ -66,16 +65,14 @@ export function platformSummary(nodes: readonly ManagedNode[]): string {
 
 /** Whether the document exists (DescribeDocument). @throws AwsCallError for errors other than "no such document" */
 export async function documentExists(ssm: SSMClient, name: string, region?: string): Promise<boolean> {
-  try {
-    await ssm.send(new DescribeDocumentCommand({ Name: name }));
-    return true;
-  } catch (error) {
-    if (error instanceof InvalidDocument) return false;
-    const { problem, fix } = describeAwsError(error, {
-      action: 'ssm:DescribeDocument',
-      resource: `document ${name}`,
-      region,
-    });
-    throw new AwsCallError({ action: 'ssm:DescribeDocument', resource: name }, errorName(error), problem, fix);
-  }
+  const call = { action: 'ssm:DescribeDocument', resource: `document ${name}`, ...(region ? { region } : {}) };
+  return awsCall(call, () =>
+    ssm.send(new DescribeDocumentCommand({ Name: name })).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof InvalidDocument) return false;
+        throw error;
+      },
+    ),
+  );
 }

@@ -8,10 +8,9 @@ import { ConsumerRegistryAdmin } from '../aws/consumer-registry-admin';
 import { SesSmtpRotationError } from '../core/errors';
 import type { ManualConsumersConfig } from '../rotation/config';
 import { regionOfArn } from './aws-clients';
-import { describeAwsError, errorName, type AwsCall } from './aws-errors';
+import { awsCall } from './aws-errors';
 import type { SecretCommandContext } from './runtime';
 import { readFunctionState, readSecretState, type SecretState } from './secret-state';
-import { AwsCallError } from './errors';
 
 /** The registry cannot be used for this secret (no function, no table configured); nothing was changed. */
 export class RegistryUnavailableError extends SesSmtpRotationError {}
@@ -70,29 +69,17 @@ export async function registryCall<T>(
   action: string,
   send: () => Promise<T>,
 ): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    if (error instanceof SesSmtpRotationError) throw error;
-    const call: AwsCall = {
-      action,
-      resource: `table ${open.registry.tableName}`,
-      ...(open.region ? { region: open.region } : {}),
-    };
-    const { problem, fix } = describeAwsError(error, call);
-    throw new AwsCallError(call, errorName(error), problem, fix);
-  }
+  return awsCall(
+    { action, resource: `table ${open.registry.tableName}`, ...(open.region ? { region: open.region } : {}) },
+    send,
+  );
 }
 
 /** The caller's ARN (STS GetCallerIdentity): who is recorded as having confirmed or changed the registry. */
 export async function callerArn(context: SecretCommandContext): Promise<string> {
-  const call = { action: 'sts:GetCallerIdentity', resource: 'your identity' };
-  try {
+  return awsCall({ action: 'sts:GetCallerIdentity', resource: 'your identity' }, async () => {
     const out = await context.clients.sts.send(new GetCallerIdentityCommand({}));
     if (!out.Arn) throw new Error('GetCallerIdentity returned no ARN');
     return out.Arn;
-  } catch (error) {
-    const { problem, fix } = describeAwsError(error, call);
-    throw new AwsCallError(call, errorName(error), problem, fix);
-  }
+  });
 }

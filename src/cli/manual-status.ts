@@ -4,14 +4,12 @@
  * switchSteps, waitingDays), read with the function's own registry reader.
  */
 import { ConsumerRegistry } from '../aws/consumer-registry';
-import { SesSmtpRotationError } from '../core/errors';
 import type { RotationConfig } from '../rotation/config';
 import { manualProgress, switchSteps, waitingDays } from '../rotation/manual-wait';
 import type { AwsClients } from './aws-clients';
 import { regionOfArn } from './aws-clients';
-import { describeAwsError, errorName } from './aws-errors';
+import { awsCall } from './aws-errors';
 import { rotationUnfinished, type SecretState } from './secret-state';
-import { AwsCallError } from './errors';
 
 /** The `manualConsumers` section of the status report (null when the function has no registry). */
 export interface ManualStatus {
@@ -47,7 +45,9 @@ export async function readManualStatus(
   const region = regionOfArn(state.rotationLambdaArn);
   const registry = new ConsumerRegistry(clients.dynamodb(region), manual.tableName);
   const versionId = (rotationUnfinished(state) ? state.pending : state.current) ?? null;
-  try {
+  const call = { action: 'dynamodb:Query', resource: `table ${manual.tableName}`, ...(region ? { region } : {}) };
+  // The missing table is told by the registry itself (passes through awsCall); AWS failures are explained.
+  return awsCall(call, async () => {
     const consumers = await registry.consumers(state.arn);
     const confirmations = versionId ? await registry.confirmations(state.arn, versionId) : [];
     const wait = versionId && rotationUnfinished(state) ? await registry.waitState(state.arn, versionId) : undefined;
@@ -70,12 +70,7 @@ export async function readManualStatus(
         };
       }),
     };
-  } catch (error) {
-    if (error instanceof SesSmtpRotationError) throw error; // the missing table, told by the registry itself
-    const call = { action: 'dynamodb:Query', resource: `table ${manual.tableName}`, ...(region ? { region } : {}) };
-    const { problem, fix } = describeAwsError(error, call);
-    throw new AwsCallError(call, errorName(error), problem, fix);
-  }
+  });
 }
 
 /** What the wait means for `status`: waiting on people is a rotation in progress, overdue is attention. */
