@@ -25,21 +25,25 @@ export function peerUnavailableReason(mta: 'exim' | 'sendmail'): string | undefi
 }
 
 /**
- * `describe` for tests that need a real Exim or Sendmail: under CI a missing daemon fails (a skipped suite would
- * pass silently), elsewhere the suite is skipped with a loud message.
+ * `describe` for tests that need `what` (a real daemon, PowerShell): runs them when `reason` is undefined; under CI
+ * a missing peer fails (a skipped suite would pass silently), elsewhere the suite is skipped with a loud message.
  */
-export function describeWithPeer(mta: 'exim' | 'sendmail', name: string, body: () => void): void {
-  const reason = peerUnavailableReason(mta);
+export function describeWhenAvailable(what: string, reason: string | undefined, name: string, body: () => void): void {
   if (reason === undefined) {
     describe(name, body);
   } else if (process.env.CI === 'true') {
     describe(name, () => {
-      it(`needs a real ${mta}`, () => {
-        throw new Error(`${reason} (CI must run the ${mta} document tests)`);
+      it(`needs ${what}`, () => {
+        throw new Error(`${reason} (CI must run the tests that need ${what})`);
       });
     });
   } else {
     process.stderr.write(`\n*** SKIPPING "${name}": ${reason} ***\n\n`);
     describe.skip(name, body);
   }
+}
+
+/** `describe` for tests that need a real Exim or Sendmail (see {@link describeWhenAvailable}). */
+export function describeWithPeer(mta: 'exim' | 'sendmail', name: string, body: () => void): void {
+  describeWhenAvailable(`a real ${mta}`, peerUnavailableReason(mta), name, body);
 }

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { describeWhenAvailable } from './peers';
 
 /** The PowerShell and Pester versions the tests were written for (scripts/install-powershell.sh installs them). */
 export const PWSH_VERSION = '7.6';
@@ -82,22 +83,7 @@ export async function runPwsh(args: readonly string[], env: NodeJS.ProcessEnv = 
   });
 }
 
-/**
- * `describe` for tests that need PowerShell 7.6 with Pester: under CI a missing one fails (a skipped suite would pass
- * silently), elsewhere the suite is skipped with a loud message.
- */
+/** `describe` for tests that need PowerShell 7.6 with Pester (see {@link describeWhenAvailable}). */
 export function describeWithPowerShell(name: string, body: () => void): void {
-  const reason = powershellUnavailableReason();
-  if (reason === undefined) {
-    describe(name, body);
-  } else if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('needs PowerShell and Pester', () => {
-        throw new Error(`${reason} (CI must run the PowerShell tests)`);
-      });
-    });
-  } else {
-    process.stderr.write(`\n*** SKIPPING "${name}": ${reason} ***\n\n`);
-    describe.skip(name, body);
-  }
+  describeWhenAvailable('PowerShell and Pester', powershellUnavailableReason(), name, body);
 }

@@ -13,6 +13,7 @@ import {
   type PostfixInstance,
 } from './postfix-instance';
 import { startTestRelay, type TestRelay } from './test-relay';
+import { describeWhenAvailable } from './peers';
 
 /** A credential as the rotation stores it (random per test run: nothing real, nothing committed). */
 export interface TestCredential {
@@ -133,24 +134,9 @@ export function expectNoSecretIn(run: StepRun, credentials: readonly TestCredent
   }
 }
 
-/**
- * `describe` for tests that need a real Postfix: runs them when Postfix can run here; under CI a missing Postfix
- * fails (a skipped suite would pass silently), elsewhere the suite is skipped with a loud message.
- */
+/** `describe` for tests that need a real Postfix (see {@link describeWhenAvailable}). */
 export function describeWithPostfix(name: string, body: () => void): void {
-  const reason = postfixUnavailableReason();
-  if (reason === undefined) {
-    describe(name, body);
-  } else if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('needs a real Postfix', () => {
-        throw new Error(`${reason} (CI must run the Postfix document tests)`);
-      });
-    });
-  } else {
-    process.stderr.write(`\n*** SKIPPING "${name}": ${reason} ***\n\n`);
-    describe.skip(name, body);
-  }
+  describeWhenAvailable('a real Postfix', postfixUnavailableReason(), name, body);
 }
 
 /**
