@@ -26,8 +26,7 @@ export class AccessKeys implements UserKeys {
 
   /** When the key was last used, or undefined if never (advisory: SMTP use may not be recorded promptly). */
   async lastUsed(accessKeyId: string): Promise<Date | undefined> {
-    const out = await this.client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
-    return out.AccessKeyLastUsed?.LastUsedDate ?? undefined;
+    return (await this.lastUse(accessKeyId))?.date;
   }
 
   /** When, with which service and in which region the key was last used; undefined if never (IAM reports late). */

@@ -19,6 +19,7 @@ import {
 } from '../rotation/retirement';
 import { confirmationOf, isEmergency, retiringKeys } from '../rotation/retirement-state';
 import { type SecretMetadata } from '../rotation/ports';
+import { versionWithStage } from '../rotation/guard';
 
 /** One old key as `retire` prints it (masked id; never a secret). */
 export interface RetiringKeyView {
@@ -64,10 +65,8 @@ export async function readRetirement(
 ): Promise<RetirementState> {
   const store = new SecretStore(clients.secrets);
   const meta = await store.describe(secretId);
-  const holder = (stage: string) =>
-    Object.entries(meta.versionStages).find(([, labels]) => labels.includes(stage))?.[0];
-  const currentId = holder('AWSCURRENT');
-  const pendingId = holder('AWSPENDING');
+  const currentId = versionWithStage(meta, 'AWSCURRENT');
+  const pendingId = versionWithStage(meta, 'AWSPENDING');
   const current = currentId ? await store.value(meta.arn, { versionId: currentId }) : undefined;
   const pending =
     pendingId && pendingId !== currentId ? await store.value(meta.arn, { versionId: pendingId }) : undefined;

@@ -27,9 +27,7 @@ export function guard(meta: SecretMetadata, token: string): GuardVerdict {
         '(the rotation may have been cancelled); start a new rotation',
     );
   }
-  const currentVersionId = Object.entries(meta.versionStages).find(
-    ([id, labels]) => id !== token && labels.includes('AWSCURRENT'),
-  )?.[0];
+  const currentVersionId = versionWithStage(meta, 'AWSCURRENT', token);
   if (stages.includes('AWSCURRENT')) return { phase: 'promoted' };
   if (!stages.includes('AWSPENDING')) {
     throw new RotationStateError(
@@ -38,4 +36,13 @@ export function guard(meta: SecretMetadata, token: string): GuardVerdict {
     );
   }
   return { phase: 'pending', ...(currentVersionId ? { currentVersionId } : {}) };
+}
+
+/** The version holding `stage` (other than `except`, when given), from DescribeSecret's VersionIdsToStages. */
+export function versionWithStage(
+  meta: Pick<SecretMetadata, 'versionStages'>,
+  stage: string,
+  except?: string,
+): string | undefined {
+  return Object.entries(meta.versionStages).find(([id, labels]) => id !== except && labels.includes(stage))?.[0];
 }

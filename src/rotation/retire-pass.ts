@@ -20,6 +20,7 @@ import {
   type RetiringKey,
 } from './retirement';
 import { confirmationOf, isEmergency, retiringKeys } from './retirement-state';
+import { versionWithStage } from './guard';
 
 /** The event of a retirement pass. */
 export interface RetireEvent {
@@ -66,10 +67,8 @@ export async function runRetirementPass(deps: RotationDeps, event: RetireEvent):
     return { secretArn, outcome, keys: found, ...(manual ? { manual } : {}) };
   };
 
-  const stageHolder = (stage: string) =>
-    Object.entries(meta.versionStages).find(([, labels]) => labels.includes(stage))?.[0];
-  const currentVersionId = stageHolder('AWSCURRENT');
-  const pendingVersionId = stageHolder('AWSPENDING');
+  const currentVersionId = versionWithStage(meta, 'AWSCURRENT');
+  const pendingVersionId = versionWithStage(meta, 'AWSPENDING');
   if (pendingVersionId !== undefined && pendingVersionId !== currentVersionId) {
     // createSecret frees the slot itself; touching keys now could race the rotation's own reconciliation.
     log.info('a rotation is in progress; the retirement pass leaves the keys alone', { pendingVersionId });
