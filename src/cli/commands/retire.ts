@@ -1,4 +1,3 @@
-import { SNSClient } from '@aws-sdk/client-sns';
 import { AccessKeys } from '../../aws/access-keys';
 import { SecretStore } from '../../aws/secret-store';
 import { SnsNotifier } from '../../aws/sns-notifier';
@@ -6,7 +5,7 @@ import { maskKeyId } from '../../core/mask';
 import type { RetirementNotice } from '../../rotation/ports';
 import { RETIREMENT_TAGS, type RetiringKey } from '../../rotation/retirement';
 import { formatWindow } from '../../rotation/retirement-policy';
-import { awsTarget, regionOfArn, SECRET_COMMAND_FLAGS } from '../aws-clients';
+import { regionOfArn, SECRET_COMMAND_FLAGS } from '../aws-clients';
 import { EXIT, parseFlags, type Command } from '../command';
 import { println, type Io } from '../io';
 import { readRetirement, type RetirementState, type RetirementView } from '../retirement-view';
@@ -89,11 +88,7 @@ export const retireCommand: Command = {
     );
     println(values.json ? io.stderr : io.stdout, notice.summary);
     if (fn?.ok && fn.config.notificationTopicArn) {
-      const target = awsTarget(values, io.env, secret.arn);
-      const sns = new SNSClient({
-        region: regionOfArn(fn.config.notificationTopicArn) ?? target.region,
-        ...(target.profile ? { profile: target.profile } : {}),
-      });
+      const sns = clients.sns(regionOfArn(fn.config.notificationTopicArn));
       try {
         await new SnsNotifier(sns, fn.config.notificationTopicArn).retirement(notice);
       } catch (error) {
