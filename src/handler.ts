@@ -2,18 +2,17 @@
  * The rotation Lambda's entry point. Clients, configuration and adapters are built once per container (on the
  * first invocation, so a configuration error is reported as that invocation's error, with the variable's name).
  */
-import { IAMClient } from '@aws-sdk/client-iam';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   copyOnFirstUse,
   fleetOnFirstUse,
+  keysOnFirstUse,
+  metricsOnFirstUse,
   notifierOnFirstUse,
   probeOnFirstUse,
   registryOnFirstUse,
 } from './adapters/on-first-use';
-import { AccessKeys } from './aws/access-keys';
 import { SecretStore } from './aws/secret-store';
 import { Deadline, systemClock, type Clock } from './core/clock';
 import { loadConfig, type RotationConfig } from './rotation/config';
@@ -95,12 +94,13 @@ function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
   const topicArn = config.notificationTopicArn;
   const manual = config.manualConsumers;
   const copy = config.parameterCopy;
-  const metrics = powertoolsMetrics();
+  const namespace = process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SesSmtpRotation';
+  const metrics = metricsOnFirstUse(async () => (await import('./adapters/metrics')).powertoolsMetrics(namespace));
   const record = overrides.recordMetrics ?? metrics.rotation;
   return {
     config,
     secrets: new SecretStore(new SecretsManagerClient({})),
-    keys: new AccessKeys(new IAMClient({})),
+    keys: keysOnFirstUse(async () => (await import('./adapters/keys')).accessKeys()),
     probe,
     fleet,
     ...(topicArn ? { notifier: notifierOnFirstUse(async () => (await adapters()).snsNotifier(topicArn)) } : {}),
@@ -129,28 +129,6 @@ function withKeys(log: Log, keys: Record<string, unknown>): Log {
     info: (m, a) => log.info(m, { ...keys, ...a }),
     warn: (m, a) => log.warn(m, { ...keys, ...a }),
     error: (m, a) => log.error(m, { ...keys, ...a }),
-  };
-}
-
-function powertoolsMetrics() {
-  const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SesSmtpRotation' });
-  return {
-    rotation: (hostsUpdated: number, durationSeconds: number | undefined) => {
-      metrics.addMetric('HostsUpdated', MetricUnit.Count, hostsUpdated);
-      if (durationSeconds !== undefined)
-        metrics.addMetric('RotationDurationSeconds', MetricUnit.Seconds, durationSeconds);
-      metrics.publishStoredMetrics();
-    },
-    // Gauges the alarms and the dashboard read (names in infra/lib/dashboard.ts).
-    retirement: (m: RetirementMetrics) => {
-      metrics.addMetric('OldKeyInUse', MetricUnit.Count, m.oldKeyInUse);
-      metrics.addMetric('OldKeyActiveHours', MetricUnit.Count, m.oldKeyActiveHours);
-      if (m.hoursSinceLastRotation !== undefined)
-        metrics.addMetric('HoursSinceLastRotation', MetricUnit.Count, m.hoursSinceLastRotation);
-      if (m.manualConsumersWaitingDays !== undefined)
-        metrics.addMetric('ManualConsumersWaitingDays', MetricUnit.Count, m.manualConsumersWaitingDays);
-      metrics.publishStoredMetrics();
-    },
   };
 }
 

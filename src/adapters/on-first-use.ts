@@ -1,10 +1,35 @@
 /**
- * The function's adapters that a step may not need (the SSM push, the SMTP probe, SNS, the manual-consumer
- * registry, the Parameter Store copy), each loaded and built on its first call. The handler reaches their module through `import()`, which the bundler (an ES module bundle with
- * code splitting) turns into a separate chunk: a container started for `createSecret` never parses SSM, SNS or
- * nodemailer code. A static import of those modules anywhere on the handler's path would undo that.
+ * The function's adapters that a step may not need (IAM, the SSM push, the SMTP probe, SNS, the manual-consumer
+ * registry, the Parameter Store copy, metrics), each loaded and built on its first call. The handler reaches their
+ * modules through `import()`, which the bundler (an ES module bundle with code splitting) turns into separate
+ * chunks: a container's initialisation parses only the Secrets Manager client, the logger and the step logic, and a
+ * container started for `createSecret` never parses SSM, SNS or nodemailer code. A static import of those modules
+ * anywhere on the handler's path would undo that.
  */
-import type { CredentialCopy, Fleet, ManualConsumerRegistry, Notifier, SmtpProbe } from '../rotation/ports';
+import type { RotationMetrics } from '../rotation/deps';
+import type { CredentialCopy, Fleet, ManualConsumerRegistry, Notifier, SmtpProbe, UserKeys } from '../rotation/ports';
+
+/** Access keys that load and build the IAM adapter on their first call. */
+export function keysOnFirstUse(make: () => Promise<UserKeys>): UserKeys {
+  const real = once(make);
+  return {
+    list: async (...args) => (await real()).list(...args),
+    lastUsed: async (...args) => (await real()).lastUsed(...args),
+    lastUse: async (...args) => (await real()).lastUse(...args),
+    setStatus: async (...args) => (await real()).setStatus(...args),
+    create: async (...args) => (await real()).create(...args),
+    delete: async (...args) => (await real()).delete(...args),
+  };
+}
+
+/** Metrics that load and build their publisher on the first record. */
+export function metricsOnFirstUse(make: () => Promise<RotationMetrics>): RotationMetrics {
+  const real = once(make);
+  return {
+    rotation: async (...args) => (await real()).rotation(...args),
+    retirement: async (...args) => (await real()).retirement(...args),
+  };
+}
 
 /** A fleet that loads and builds the real one on its first push; a failed load is retried on the next push. */
 export function fleetOnFirstUse(make: () => Promise<Fleet>): Fleet {

@@ -31,10 +31,16 @@ export interface RotationDeps {
   readonly parameterCopy?: CredentialCopy;
   readonly clock: Clock;
   readonly log: Log;
-  /** Called once a rotation completed (metrics). */
-  readonly onCompleted?: (audit: RotationAudit, durationMs: number | undefined) => void;
-  /** Called by every retirement pass with its gauges (metrics for the alarms and the dashboard). */
-  readonly onRetirementPass?: (metrics: RetirementMetrics) => void;
+  /** Called once a rotation completed (metrics); awaited, so what it prints is out before the step returns. */
+  readonly onCompleted?: (audit: RotationAudit, durationMs: number | undefined) => void | Promise<void>;
+  /** Called by every retirement pass with its gauges (metrics for the alarms and the dashboard); awaited. */
+  readonly onRetirementPass?: (metrics: RetirementMetrics) => void | Promise<void>;
+}
+
+/** Where the function records its metrics: Powertools in production, a recorder in the sandbox. */
+export interface RotationMetrics {
+  rotation(hostsUpdated: number, durationSeconds: number | undefined): void | Promise<void>;
+  retirement(metrics: RetirementMetrics): void | Promise<void>;
 }
 
 /** Gauges of one retirement pass. */

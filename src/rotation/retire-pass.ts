@@ -58,12 +58,12 @@ export async function runRetirementPass(deps: RotationDeps, event: RetireEvent):
   const now = clock.now();
   const hoursSinceLastRotation = meta.lastRotatedDate ? (now - meta.lastRotatedDate.getTime()) / HOUR_MS : undefined;
   const gauges = { oldKeyInUse: 0, oldKeyActiveHours: 0, hoursSinceLastRotation };
-  const report = (
+  const report = async (
     outcome: RetirementReport['outcome'],
     found: RetirementReport['keys'] = [],
     manual?: ManualPassReport,
-  ) => {
-    deps.onRetirementPass?.(manual ? { ...gauges, manualConsumersWaitingDays: manual.waitingDays } : gauges);
+  ): Promise<RetirementReport> => {
+    await deps.onRetirementPass?.(manual ? { ...gauges, manualConsumersWaitingDays: manual.waitingDays } : gauges);
     return { secretArn, outcome, keys: found, ...(manual ? { manual } : {}) };
   };
 

@@ -1,6 +1,8 @@
 import {
   copyOnFirstUse,
   fleetOnFirstUse,
+  keysOnFirstUse,
+  metricsOnFirstUse,
   notifierOnFirstUse,
   probeOnFirstUse,
   registryOnFirstUse,
@@ -13,7 +15,9 @@ import type {
   Notifier,
   RotationAudit,
   SmtpProbe,
+  UserKeys,
 } from '../../src/rotation/ports';
+import type { RotationMetrics } from '../../src/rotation/deps';
 
 const deadline = Deadline.after(systemClock, 60_000, 0);
 const report = { commandId: 'c-1', hostsUpdated: 2, hostIds: [] } as unknown as Awaited<ReturnType<Fleet['deliver']>>;
@@ -128,5 +132,75 @@ describe('registryOnFirstUse and copyOnFirstUse', () => {
     const notifier = notifierOnFirstUse(async () => ({ rotationSucceeded: async () => undefined, manualConsumers }));
     await notifier.manualConsumers?.({} as never);
     expect(manualConsumers).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('keysOnFirstUse', () => {
+  it('forwards every access-key call to one adapter built on the first call', async () => {
+    // Prepare
+    const calls: string[] = [];
+    const record =
+      (name: string, result: unknown) =>
+      async (...args: unknown[]) => {
+        calls.push(`${name}(${args.join(',')})`);
+        return result;
+      };
+    const real = {
+      list: record('list', []),
+      lastUsed: record('lastUsed', undefined),
+      lastUse: record('lastUse', undefined),
+      setStatus: record('setStatus', undefined),
+      create: record('create', { id: 'AKIAEXAMPLE', secret: 'x' }),
+      delete: record('delete', undefined),
+    } as unknown as UserKeys;
+    const make = jest.fn(async () => real);
+    const keys = keysOnFirstUse(make);
+
+    // Act
+    const before = make.mock.calls.length;
+    await keys.list('relay');
+    await keys.lastUsed('AKIA1');
+    await keys.lastUse('AKIA1');
+    await keys.setStatus('relay', 'AKIA1', 'Inactive');
+    const minted = await keys.create('relay');
+    await keys.delete('relay', 'AKIA1');
+
+    // Assess
+    expect(before).toBe(0);
+    expect(make).toHaveBeenCalledTimes(1);
+    expect(minted).toEqual({ id: 'AKIAEXAMPLE', secret: 'x' });
+    expect(calls).toEqual([
+      'list(relay)',
+      'lastUsed(AKIA1)',
+      'lastUse(AKIA1)',
+      'setStatus(relay,AKIA1,Inactive)',
+      'create(relay)',
+      'delete(relay,AKIA1)',
+    ]);
+  });
+});
+
+describe('metricsOnFirstUse', () => {
+  it('loads the publisher on the first record and waits for it before resolving', async () => {
+    // Prepare
+    const published: string[] = [];
+    const make = jest.fn(async (): Promise<RotationMetrics> => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return {
+        rotation: (hosts, seconds) => void published.push(`rotation ${hosts} ${seconds}`),
+        retirement: (m) => void published.push(`retirement ${m.oldKeyInUse}`),
+      };
+    });
+    const metrics = metricsOnFirstUse(make);
+
+    // Act
+    const before = make.mock.calls.length;
+    await metrics.rotation(3, 12);
+    await metrics.retirement({ oldKeyInUse: 1, oldKeyActiveHours: 2 });
+
+    // Assess
+    expect(before).toBe(0);
+    expect(make).toHaveBeenCalledTimes(1);
+    expect(published).toEqual(['rotation 3 12', 'retirement 1']);
   });
 });

@@ -129,6 +129,6 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
     ...(manual.kind === 'confirmed' ? { manualConsumers: manual.confirmed } : {}),
   };
   log.info('rotation completed', { event: 'rotation-completed', ...audit });
-  deps.onCompleted?.(audit, version.createdDate ? clock.now() - version.createdDate.getTime() : undefined);
+  await deps.onCompleted?.(audit, version.createdDate ? clock.now() - version.createdDate.getTime() : undefined);
   await deps.notifier?.rotationSucceeded(audit);
 }
