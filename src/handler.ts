@@ -46,39 +46,43 @@ export function createHandler(overrides: HandlerOverrides = {}) {
   const log: Log = overrides.log ?? powertoolsLog(logger);
   let deps: RotationDeps | undefined;
 
-  return async (rawEvent: unknown, context: LambdaContextLike): Promise<void | RetirementReport> => {
-    const invocation = parseInvocation(rawEvent);
-    if (invocation.kind === 'retire') {
-      const passLog = overrides.log ? withKeys(overrides.log, { action: 'retire' }) : log;
-      logger.appendKeys({ action: 'retire', secretArn: invocation.event.secretId });
-      try {
-        deps ??= buildDeps(overrides, log);
-        return await runRetirementPass({ ...deps, log: passLog }, invocation.event);
-      } catch (error) {
-        passLog.error('retirement pass failed', {
-          errorName: (error as Error).name,
-          errorMessage: (error as Error).message,
-        });
-        throw error;
-      } finally {
-        logger.resetKeys();
-      }
-    }
-    const event = invocation.event;
-    // Never the RotationToken: Secrets Manager keeps it out of CloudTrail, we keep it out of logs.
-    logger.appendKeys({ step: event.step, secretArn: event.secretId, versionId: event.token });
-    const stepLog = overrides.log ? withKeys(overrides.log, { step: event.step, versionId: event.token }) : log;
+  /**
+   * Runs `work` with `keys` on every log line (and the secret's ARN on Powertools' lines), logs a failure as
+   * `failed` with the error's name and message (never a stack or a secret), and rethrows it for Lambda to record.
+   */
+  const logged = async <T>(
+    secretArn: string,
+    keys: Record<string, string>,
+    failed: string,
+    work: (d: RotationDeps, keyedLog: Log) => Promise<T>,
+  ): Promise<T> => {
+    logger.appendKeys({ ...keys, secretArn });
+    const keyedLog = overrides.log ? withKeys(overrides.log, keys) : log;
     try {
       deps ??= buildDeps(overrides, log);
-      const deadline = Deadline.after(deps.clock, context.getRemainingTimeInMillis(), deps.config.safetyMarginMs);
-      await runStep({ ...deps, log: stepLog }, event, deadline);
-      stepLog.info('step completed');
+      return await work({ ...deps, log: keyedLog }, keyedLog);
     } catch (error) {
-      stepLog.error('step failed', { errorName: (error as Error).name, errorMessage: (error as Error).message });
+      keyedLog.error(failed, { errorName: (error as Error).name, errorMessage: (error as Error).message });
       throw error;
     } finally {
       logger.resetKeys();
     }
+  };
+
+  return async (rawEvent: unknown, context: LambdaContextLike): Promise<void | RetirementReport> => {
+    const invocation = parseInvocation(rawEvent);
+    if (invocation.kind === 'retire') {
+      const { event } = invocation;
+      return logged(event.secretId, { action: 'retire' }, 'retirement pass failed', (d) => runRetirementPass(d, event));
+    }
+    const event = invocation.event;
+    // Never the RotationToken: Secrets Manager keeps it out of CloudTrail, we keep it out of logs.
+    const keys = { step: event.step, versionId: event.token };
+    return logged(event.secretId, keys, 'step failed', async (d, stepLog) => {
+      const deadline = Deadline.after(d.clock, context.getRemainingTimeInMillis(), d.config.safetyMarginMs);
+      await runStep(d, event, deadline);
+      stepLog.info('step completed');
+    });
   };
 }
 
