@@ -3,7 +3,7 @@ import { SES_SMTP_PORTS } from '../../src/core/endpoint';
 import { ConfigurationError } from '../../src/core/errors';
 import { parseTrustedCaPem, TrustedCaProblem } from '../../src/core/trusted-ca';
 import type { FleetTargeting, SendingScope } from './props';
-import { formatTagTargets } from '../../src/core/grammar';
+import { formatTagTargets, MAX_TAG_VALUES, TAG_KEY } from '../../src/core/grammar';
 
 /**
  * Synth-time checks of construct props that CloudFormation would only reject at deploy time (or never). Every
@@ -45,25 +45,36 @@ export function validateSendingScope(scope: SendingScope): void {
 }
 
 /**
- * Serialises tag targets into the Lambda's `Key=v1,v2;Key2=v` format, refusing characters that would change
- * the meaning of that format. The Lambda's own loader checks the rest at synth (see environment.ts).
+ * Serialises tag targets into the Lambda's `Key=v1,v2;Key2=v` format with the function's own grammar (TAG_KEY,
+ * MAX_TAG_VALUES), so synth refuses what FLEET_TARGET_TAGS would refuse at run time. Stricter where the format
+ * would silently change a target: `=` in a key, and spaces around a key or value (the function trims them, the
+ * IAM conditions on the same tags would not). Errors name the entry, never the tag.
  */
 export function serializeTagTargets(tags: FleetTargeting['tags']): string | undefined {
   if (tags === undefined) return undefined;
   const entries = Object.entries(tags);
   if (entries.length === 0) return undefined;
-  const targets = entries.map(([key, values]) => {
-    if (/[=;,]/.test(key) || key.trim() === '') {
-      throw propError('fleet.tags', `has the key "${key}": tag keys used for targeting may not contain = ; or ,`);
+  const targets = entries.map(([key, values], index) => {
+    const entry = `entry ${index + 1}`;
+    if (!TAG_KEY.test(key) || key.includes('=') || key !== key.trim()) {
+      throw propError(
+        'fleet.tags',
+        `${entry} has a key Run Command cannot target: use 1–128 letters, digits, spaces and _ . : / + - @ ` +
+          '(no = ; or , and no leading or trailing space)',
+      );
     }
-    if (values.length === 0) throw propError('fleet.tags', `lists no values for the key "${key}": give at least one`);
-    for (const value of values) {
-      if (!TAG_VALUE.test(value)) {
-        throw propError(
-          'fleet.tags',
-          `has the value "${value}" for "${key}": values may not be empty or contain ; or ,`,
-        );
-      }
+    if (values.length === 0 || values.length > MAX_TAG_VALUES) {
+      throw propError(
+        'fleet.tags',
+        `${entry} lists ${values.length} values: give 1–${MAX_TAG_VALUES} per key (SendCommand's limit)`,
+      );
+    }
+    const bad = values.findIndex((value) => !TAG_VALUE.test(value) || value !== value.trim());
+    if (bad >= 0) {
+      throw propError(
+        'fleet.tags',
+        `${entry} has value ${bad + 1}, which is empty, contains ; or , or has a leading or trailing space`,
+      );
     }
     return { key, values };
   });
