@@ -3,6 +3,7 @@ import { SES_SMTP_PORTS } from '../../src/core/endpoint';
 import { ConfigurationError } from '../../src/core/errors';
 import { parseTrustedCaPem, TrustedCaProblem } from '../../src/core/trusted-ca';
 import type { FleetTargeting, SendingScope } from './props';
+import { cronFields, RATE } from './schedule';
 import { formatTagTargets, MAX_TAG_VALUES, TAG_KEY } from '../../src/core/grammar';
 
 /**
@@ -23,7 +24,6 @@ export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** A targeting tag value: not blank, and no `;` or `,` (they separate entries of the Lambda's tag format). */
 export const TAG_VALUE = /^[^;,]*[^;,\s][^;,]*$/;
 const WINDOW = /^[0-9]{1,2}h$/;
-const RATE = /^rate\(([0-9]+) (hours?|days?)\)$/;
 
 /** Identities and configuration set of the SES user's policy. */
 export function validateSendingScope(scope: SendingScope): void {
@@ -98,9 +98,8 @@ export function validateSchedule(expression: string, window: string): void {
       throw propError('schedule.expression', 'rate() must be 4–23 hours or 1–1000 days');
     }
   } else {
-    const cron = /^cron\((.*)\)$/.exec(expression);
-    const fields = cron?.[1]?.trim().split(/\s+/) ?? [];
-    if (fields.length !== 6 || fields[0] !== '0' || fields[5] !== '*') {
+    const fields = cronFields(expression);
+    if (fields?.[0] !== '0' || fields[5] !== '*') {
       throw propError(
         'schedule.expression',
         `is "${expression}": use cron(0 H D M DOW *) (minutes 0, year *, UTC) or rate(N days)`,
@@ -112,8 +111,8 @@ export function validateSchedule(expression: string, window: string): void {
     throw propError('schedule.window', `is "${window}": use a number of hours from 1h to 24h, e.g. 3h`);
   }
   // Secrets Manager refuses a window that runs into the next UTC day.
-  const startHour = /^cron\(0 ([0-9]{1,2}) /.exec(expression)?.[1];
-  if (startHour !== undefined && Number(startHour) + hours > 24) {
+  const startHour = cronFields(expression)?.[1];
+  if (startHour !== undefined && /^[0-9]{1,2}$/.test(startHour) && Number(startHour) + hours > 24) {
     throw propError(
       'schedule.window',
       `of ${window} starting at ${startHour}:00 UTC would cross midnight UTC: shorten it`,
