@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { SES_SMTP_PORTS } from '../../src/core/endpoint';
 import { ConfigurationError } from '../../src/core/errors';
-import { parseTrustedCaPem, TrustedCaProblem } from '../../src/core/trusted-ca';
+import { readTrustedCa, trustedCaValidityProblem } from '../../src/core/trusted-ca';
 import type { FleetTargeting, SendingScope } from './props';
 import { cronFields, RATE } from './schedule';
 import { formatTagTargets, MAX_TAG_VALUES, TAG_KEY } from '../../src/core/grammar';
@@ -142,15 +142,19 @@ export function validateEmails(emails: readonly string[]): void {
 }
 
 /**
- * The SMTP check's extra CA: PEM certificates only, each decodable and currently valid (the same parser the
- * function uses). Returns the normalised PEM (certificate blocks only: fewer bytes in the 4 KB environment).
+ * The SMTP check's extra CA: PEM certificates only, each decodable (the same parser the function uses). Returns the
+ * normalised PEM (certificate blocks only: fewer bytes in the 4 KB environment) and, when a certificate is not
+ * valid at `now`, a warning: synth stays reproducible and can still deploy other fixes, while the function refuses
+ * to start a rotation with such a CA (README "The SMTP check").
  */
-export function validateTrustedCaPem(pem: string): string {
-  if (Token.isUnresolved(pem)) return pem;
-  try {
-    return parseTrustedCaPem(pem).pem;
-  } catch (error) {
-    if (!(error instanceof TrustedCaProblem)) throw error;
-    throw propError('smtpTrustedCaPem', error.message);
-  }
+export function validateTrustedCaPem(pem: string, now: Date = new Date()): { pem: string; warning?: string } {
+  if (Token.isUnresolved(pem)) return { pem };
+  const bundle = readTrustedCa(pem, (problem) => propError('smtpTrustedCaPem', problem));
+  const problem = trustedCaValidityProblem(bundle, now);
+  return {
+    pem: bundle.pem,
+    ...(problem !== undefined && {
+      warning: `smtpTrustedCaPem ${problem}. Until then every rotation stops at createSecret (no key is minted)`,
+    }),
+  };
 }
