@@ -4,13 +4,9 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import {
-  DAY_MS,
-  HOUR_MS,
-  LAST_USED_REPORTING_DELAY_MS,
-  type RetirementPolicy,
-} from '../../src/rotation/retirement-policy';
+import { HOUR_MS, LAST_USED_REPORTING_DELAY_MS, type RetirementPolicy } from '../../src/rotation/retirement-policy';
 import type { NotificationTopic } from './notifications';
+import { rotationIntervalBoundsMs } from './schedule';
 
 /** What the retirement alarms and the dashboard watch. */
 export interface RetirementMonitoringProps {
@@ -21,25 +17,6 @@ export interface RetirementMonitoringProps {
   readonly serviceName: string;
   readonly policy: RetirementPolicy;
   readonly schedule: { expression: string; window: string };
-}
-
-/**
- * The longest time between two scheduled rotations (for "rotation overdue"): months of 31 days, or the rate.
- * Undefined when the expression is not understood.
- */
-export function maximumRotationIntervalMs(expression: string): number | undefined {
-  const rate = /^rate\(([0-9]+) (hours?|days?)\)$/.exec(expression);
-  if (rate) return Number(rate[1]) * (rate[2]!.startsWith('hour') ? HOUR_MS : DAY_MS);
-  const fields = /^cron\((.*)\)$/.exec(expression)?.[1]?.trim().split(/\s+/);
-  if (!fields || fields.length !== 6) return undefined;
-  const [, , dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
-  if (/^([0-9]{1,2}|L)$/.test(dayOfMonth)) {
-    const step = /^(?:\*|[0-9]{1,2})\/([0-9]{1,2})$/.exec(month)?.[1];
-    const months = month === '*' ? 1 : step ? Number(step) : /^[0-9]{1,2}$/.test(month) ? 12 : 12;
-    return months * 31 * DAY_MS;
-  }
-  if (/^[A-Za-z0-9]{1,3}$/.test(dayOfWeek) && dayOfWeek !== '*') return 7 * DAY_MS;
-  return DAY_MS;
 }
 
 /**
@@ -94,7 +71,8 @@ export class RetirementMonitoring extends Construct {
       activeHours,
       deactivateHours,
     );
-    const interval = maximumRotationIntervalMs(props.schedule.expression);
+    // The longest interval, so that no legitimate schedule makes the alarm fire early.
+    const interval = rotationIntervalBoundsMs(props.schedule.expression)?.maxMs;
     if (interval !== undefined) {
       const windowHours = Number(props.schedule.window.replace(/h$/, ''));
       const overdueHours = interval / HOUR_MS + windowHours + 48;

@@ -12,30 +12,11 @@ import {
   type RetirementPolicy,
 } from '../../src/rotation/retirement-policy';
 import type { RetirementOptions } from './props';
+import { rotationIntervalBoundsMs } from './schedule';
 import { propError } from './validate';
 
 /** Margin kept between the end of the deletion window and the earliest next rotation. */
 export const RETIREMENT_MARGIN_MS = DAY_MS;
-
-/**
- * The shortest time between two scheduled rotations, read from the schedule expression (conservative: a rotation
- * may start anywhere in its window). Undefined when the expression is not understood (then no check is possible).
- */
-export function minimumRotationIntervalMs(expression: string): number | undefined {
-  const rate = /^rate\(([0-9]+) (hours?|days?)\)$/.exec(expression);
-  if (rate) return Number(rate[1]) * (rate[2]!.startsWith('hour') ? HOUR_MS : DAY_MS);
-  const fields = /^cron\((.*)\)$/.exec(expression)?.[1]?.trim().split(/\s+/);
-  if (!fields || fields.length !== 6) return undefined;
-  const [, , dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string, string];
-  if (/^([0-9]{1,2}|L)$/.test(dayOfMonth)) {
-    // Monthly on one day: every N months (shortest month: 28 days).
-    const step = /^(?:\*|[0-9]{1,2})\/([0-9]{1,2})$/.exec(month)?.[1];
-    const months = month === '*' ? 1 : step ? Number(step) : /^[0-9]{1,2}$/.test(month) ? 12 : 1;
-    return months * 28 * DAY_MS;
-  }
-  if (/^[A-Za-z0-9]{1,3}$/.test(dayOfWeek) && dayOfWeek !== '*') return 7 * DAY_MS;
-  return DAY_MS;
-}
 
 /**
  * Resolves and checks the retirement props at synth: both windows positive and, together with the rotation window
@@ -62,7 +43,8 @@ export function resolveRetirement(
   if (!['immediate', 'staged'].includes(policy.mode))
     throw propError('retirement.policy', 'must be immediate or staged');
   if (!['hold', 'proceed'].includes(policy.inUse)) throw propError('retirement.inUse', 'must be hold or proceed');
-  const interval = minimumRotationIntervalMs(schedule.expression);
+  // The shortest interval: a rotation may start anywhere in its window, so the window is subtracted too.
+  const interval = rotationIntervalBoundsMs(schedule.expression)?.minMs;
   if (policy.mode === 'staged' && interval !== undefined) {
     const windowMs = Number(schedule.window.replace(/h$/, '')) * HOUR_MS;
     const total = policy.deactivateAfterMs + policy.deleteAfterMs;

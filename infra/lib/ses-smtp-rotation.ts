@@ -84,8 +84,8 @@ export class SesSmtpRotation extends Construct {
     const retirement = resolveRetirement(props.retirement, { expression, window });
     validateHostRoleArns(props.hostRoleArns ?? []);
     validateEmails(props.notifications?.emails ?? []);
-    const trustedCaPem =
-      props.smtpTrustedCaPem === undefined ? undefined : validateTrustedCaPem(props.smtpTrustedCaPem);
+    const trustedCa = props.smtpTrustedCaPem === undefined ? undefined : validateTrustedCaPem(props.smtpTrustedCaPem);
+    if (trustedCa?.warning) Annotations.of(this).addWarningV2('ses-smtp-rotation:trusted-ca', trustedCa.warning);
     // Documents first: a bad document fails synth before anything else is modelled.
     const documentFiles = loadDocuments(props.documentsDirectory ?? DEFAULT_DOCUMENTS_DIRECTORY);
     const fleet = selectFleetDocument(documentFiles, props.fleetDocument);
@@ -176,7 +176,7 @@ export class SesSmtpRotation extends Construct {
       fips: props.fips ?? false,
       smtpEndpoint: props.smtpEndpoint,
       smtpTlsServername: props.smtpTlsServername,
-      trustedCaPem,
+      trustedCaPem: trustedCa?.pem,
       secretArn: this.secret.secretArn,
       documentName: this.fleetDocumentName,
       fleet: props.fleet,

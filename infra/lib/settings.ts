@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigurationError } from '../../src/core/errors';
-import { parseTrustedCaPem, TrustedCaProblem } from '../../src/core/trusted-ca';
+import { readTrustedCa } from '../../src/core/trusted-ca';
 import { parseWindow } from '../../src/rotation/retirement-policy';
 import { readTagTargets, TAG_TARGETS_FORMAT } from '../../src/core/grammar';
 
@@ -177,7 +177,10 @@ export function settingsFromContext(get: (key: string) => unknown): DeploymentSe
   ) as unknown as DeploymentSettings;
 }
 
-/** The extra CA from its PEM text or its file (relative paths from the directory `cdk` runs in), checked. */
+/**
+ * The extra CA from its PEM text or its file (relative paths from the directory `cdk` runs in), its form checked
+ * here so the error names the key and the file; the construct warns about its validity period.
+ */
 function trustedCa(pem: string | undefined, file: string | undefined): string | undefined {
   if (pem !== undefined && file !== undefined) {
     throw contextError('smtpTrustedCaFile', 'cannot be combined with smtpTrustedCaPem: give one of them');
@@ -195,12 +198,9 @@ function trustedCa(pem: string | undefined, file: string | undefined): string | 
     }
   }
   if (text === undefined) return undefined;
-  try {
-    return parseTrustedCaPem(text).pem;
-  } catch (error) {
-    if (!(error instanceof TrustedCaProblem)) throw error;
-    throw contextError(key, file === undefined ? error.message : `names ${file}, which ${error.message}`);
-  }
+  return readTrustedCa(text, (problem) =>
+    contextError(key, file === undefined ? problem : `names ${file}, which ${problem}`),
+  ).pem;
 }
 
 /** `Key=v1,v2;Key2=v` (string) or `{"Key": ["v1", "v2"]}` (cdk.json). */

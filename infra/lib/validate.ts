@@ -1,9 +1,10 @@
 import { Token } from 'aws-cdk-lib';
 import { SES_SMTP_PORTS } from '../../src/core/endpoint';
 import { ConfigurationError } from '../../src/core/errors';
-import { parseTrustedCaPem, TrustedCaProblem } from '../../src/core/trusted-ca';
+import { readTrustedCa, trustedCaValidityProblem } from '../../src/core/trusted-ca';
 import type { FleetTargeting, SendingScope } from './props';
-import { formatTagTargets } from '../../src/core/grammar';
+import { cronFields, RATE } from './schedule';
+import { formatTagTargets, MAX_TAG_VALUES, TAG_KEY } from '../../src/core/grammar';
 
 /**
  * Synth-time checks of construct props that CloudFormation would only reject at deploy time (or never). Every
@@ -23,7 +24,6 @@ export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** A targeting tag value: not blank, and no `;` or `,` (they separate entries of the Lambda's tag format). */
 export const TAG_VALUE = /^[^;,]*[^;,\s][^;,]*$/;
 const WINDOW = /^[0-9]{1,2}h$/;
-const RATE = /^rate\(([0-9]+) (hours?|days?)\)$/;
 
 /** Identities and configuration set of the SES user's policy. */
 export function validateSendingScope(scope: SendingScope): void {
@@ -45,25 +45,36 @@ export function validateSendingScope(scope: SendingScope): void {
 }
 
 /**
- * Serialises tag targets into the Lambda's `Key=v1,v2;Key2=v` format, refusing characters that would change
- * the meaning of that format. The Lambda's own loader checks the rest at synth (see environment.ts).
+ * Serialises tag targets into the Lambda's `Key=v1,v2;Key2=v` format with the function's own grammar (TAG_KEY,
+ * MAX_TAG_VALUES), so synth refuses what FLEET_TARGET_TAGS would refuse at run time. Stricter where the format
+ * would silently change a target: `=` in a key, and spaces around a key or value (the function trims them, the
+ * IAM conditions on the same tags would not). Errors name the entry, never the tag.
  */
 export function serializeTagTargets(tags: FleetTargeting['tags']): string | undefined {
   if (tags === undefined) return undefined;
   const entries = Object.entries(tags);
   if (entries.length === 0) return undefined;
-  const targets = entries.map(([key, values]) => {
-    if (/[=;,]/.test(key) || key.trim() === '') {
-      throw propError('fleet.tags', `has the key "${key}": tag keys used for targeting may not contain = ; or ,`);
+  const targets = entries.map(([key, values], index) => {
+    const entry = `entry ${index + 1}`;
+    if (!TAG_KEY.test(key) || key.includes('=') || key !== key.trim()) {
+      throw propError(
+        'fleet.tags',
+        `${entry} has a key Run Command cannot target: use 1–128 letters, digits, spaces and _ . : / + - @ ` +
+          '(no = ; or , and no leading or trailing space)',
+      );
     }
-    if (values.length === 0) throw propError('fleet.tags', `lists no values for the key "${key}": give at least one`);
-    for (const value of values) {
-      if (!TAG_VALUE.test(value)) {
-        throw propError(
-          'fleet.tags',
-          `has the value "${value}" for "${key}": values may not be empty or contain ; or ,`,
-        );
-      }
+    if (values.length === 0 || values.length > MAX_TAG_VALUES) {
+      throw propError(
+        'fleet.tags',
+        `${entry} lists ${values.length} values: give 1–${MAX_TAG_VALUES} per key (SendCommand's limit)`,
+      );
+    }
+    const bad = values.findIndex((value) => !TAG_VALUE.test(value) || value !== value.trim());
+    if (bad >= 0) {
+      throw propError(
+        'fleet.tags',
+        `${entry} has value ${bad + 1}, which is empty, contains ; or , or has a leading or trailing space`,
+      );
     }
     return { key, values };
   });
@@ -87,9 +98,8 @@ export function validateSchedule(expression: string, window: string): void {
       throw propError('schedule.expression', 'rate() must be 4–23 hours or 1–1000 days');
     }
   } else {
-    const cron = /^cron\((.*)\)$/.exec(expression);
-    const fields = cron?.[1]?.trim().split(/\s+/) ?? [];
-    if (fields.length !== 6 || fields[0] !== '0' || fields[5] !== '*') {
+    const fields = cronFields(expression);
+    if (fields?.[0] !== '0' || fields[5] !== '*') {
       throw propError(
         'schedule.expression',
         `is "${expression}": use cron(0 H D M DOW *) (minutes 0, year *, UTC) or rate(N days)`,
@@ -101,8 +111,8 @@ export function validateSchedule(expression: string, window: string): void {
     throw propError('schedule.window', `is "${window}": use a number of hours from 1h to 24h, e.g. 3h`);
   }
   // Secrets Manager refuses a window that runs into the next UTC day.
-  const startHour = /^cron\(0 ([0-9]{1,2}) /.exec(expression)?.[1];
-  if (startHour !== undefined && Number(startHour) + hours > 24) {
+  const startHour = cronFields(expression)?.[1];
+  if (startHour !== undefined && /^[0-9]{1,2}$/.test(startHour) && Number(startHour) + hours > 24) {
     throw propError(
       'schedule.window',
       `of ${window} starting at ${startHour}:00 UTC would cross midnight UTC: shorten it`,
@@ -132,15 +142,19 @@ export function validateEmails(emails: readonly string[]): void {
 }
 
 /**
- * The SMTP check's extra CA: PEM certificates only, each decodable and currently valid (the same parser the
- * function uses). Returns the normalised PEM (certificate blocks only: fewer bytes in the 4 KB environment).
+ * The SMTP check's extra CA: PEM certificates only, each decodable (the same parser the function uses). Returns the
+ * normalised PEM (certificate blocks only: fewer bytes in the 4 KB environment) and, when a certificate is not
+ * valid at `now`, a warning: synth stays reproducible and can still deploy other fixes, while the function refuses
+ * to start a rotation with such a CA (README "The SMTP check").
  */
-export function validateTrustedCaPem(pem: string): string {
-  if (Token.isUnresolved(pem)) return pem;
-  try {
-    return parseTrustedCaPem(pem).pem;
-  } catch (error) {
-    if (!(error instanceof TrustedCaProblem)) throw error;
-    throw propError('smtpTrustedCaPem', error.message);
-  }
+export function validateTrustedCaPem(pem: string, now: Date = new Date()): { pem: string; warning?: string } {
+  if (Token.isUnresolved(pem)) return { pem };
+  const bundle = readTrustedCa(pem, (problem) => propError('smtpTrustedCaPem', problem));
+  const problem = trustedCaValidityProblem(bundle, now);
+  return {
+    pem: bundle.pem,
+    ...(problem !== undefined && {
+      warning: `smtpTrustedCaPem ${problem}. Until then every rotation stops at createSecret (no key is minted)`,
+    }),
+  };
 }

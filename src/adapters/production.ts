@@ -25,7 +25,7 @@ export function smtpProbe(config: RotationConfig, clock: Clock): SmtpProbe {
   return createSmtpProbe({
     clock,
     ...(config.tlsServername ? { tlsServername: config.tlsServername } : {}),
-    ...(config.trustedCaPem ? { extraCaPem: config.trustedCaPem } : {}),
+    ...(config.trustedCa ? { extraCaPem: config.trustedCa.pem } : {}),
   });
 }
 

@@ -3,13 +3,16 @@ import { SesSmtpRotationError } from './errors';
 
 /**
  * The extra CA certificates the SMTP check trusts besides the public roots (a TLS-inspecting proxy, a private
- * endpoint, a test endpoint). One parser for every place that takes them: the construct prop and context key at
- * synth, the function's environment variable at run time, the probe itself.
+ * endpoint, a test endpoint). One parser for every place that takes them: the context keys and the construct prop
+ * at synth, the function's environment variable at load. Parsing checks the form only; whether the certificates
+ * are valid now is a separate check ({@link trustedCaValidityProblem}) made only where an SMTP login needs them,
+ * so an expired CA stops rotations, never the retirement pass.
  */
 
 /** One certificate of the bundle: only public facts, enough to name it in a message. */
 export interface TrustedCertificate {
   readonly subject: string;
+  readonly validFrom: Date;
   readonly validTo: Date;
 }
 
@@ -41,10 +44,10 @@ const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/
  * Parses one or more PEM certificates. The message of the error says what is wrong with the value and what to
  * supply instead; the caller prefixes the name of its setting. Never echoes the text (a pasted private key must not
  * end up in a log).
- * @throws TrustedCaProblem when the text holds no certificate, anything but certificates, a block that does not decode, or a
- * certificate outside its validity period at `now`
+ * @throws TrustedCaProblem when the text holds no certificate, anything but certificates, or a block that does not
+ * decode
  */
-export function parseTrustedCaPem(text: string, now: Date = new Date()): TrustedCaBundle {
+export function parseTrustedCaPem(text: string): TrustedCaBundle {
   if (/PRIVATE KEY/.test(text)) {
     throw new TrustedCaProblem(
       'contains a private key: supply only the CA certificate (-----BEGIN CERTIFICATE-----), never a key',
@@ -72,20 +75,11 @@ export function parseTrustedCaPem(text: string, now: Date = new Date()): Trusted
         `holds a certificate that does not decode (block ${index + 1}): copy the whole PEM block of the CA certificate`,
       );
     }
-    const name = `${index + 1} (${oneLine(certificate.subject)})`;
-    const validTo = new Date(certificate.validTo);
-    if (validTo.getTime() < now.getTime()) {
-      throw new TrustedCaProblem(
-        `holds certificate ${name}, which expired on ${day(validTo)}: supply the CA's current certificate`,
-      );
-    }
-    const validFrom = new Date(certificate.validFrom);
-    if (validFrom.getTime() > now.getTime()) {
-      throw new TrustedCaProblem(
-        `holds certificate ${name}, which is not valid before ${day(validFrom)}: check the clock`,
-      );
-    }
-    certificates.push({ subject: oneLine(certificate.subject), validTo });
+    certificates.push({
+      subject: oneLine(certificate.subject),
+      validFrom: new Date(certificate.validFrom),
+      validTo: new Date(certificate.validTo),
+    });
     pems.push(pem);
   }
   if (certificates.length === 0) {
@@ -95,6 +89,36 @@ export function parseTrustedCaPem(text: string, now: Date = new Date()): Trusted
     );
   }
   return { pem: pems.join(''), certificates };
+}
+
+/**
+ * Parses the CA at a boundary: a problem becomes the error `refuse` builds from its message, naming that boundary's
+ * setting (context key, construct prop, environment variable).
+ */
+export function readTrustedCa(text: string, refuse: (problem: string) => Error): TrustedCaBundle {
+  try {
+    return parseTrustedCaPem(text);
+  } catch (error) {
+    if (!(error instanceof TrustedCaProblem)) throw error;
+    throw refuse(error.message);
+  }
+}
+
+/**
+ * Whether every certificate of the bundle is valid at `now`, as the TLS handshake will judge it.
+ * @returns what is wrong, starting with a verb (the caller prefixes its setting), or undefined when all are valid
+ */
+export function trustedCaValidityProblem(bundle: TrustedCaBundle, now: Date): string | undefined {
+  for (const [index, certificate] of bundle.certificates.entries()) {
+    const name = `${index + 1} (${certificate.subject})`;
+    if (certificate.validTo.getTime() < now.getTime()) {
+      return `holds certificate ${name}, which expired on ${day(certificate.validTo)}: replace it with the CA's current certificate`;
+    }
+    if (certificate.validFrom.getTime() > now.getTime()) {
+      return `holds certificate ${name}, which is not valid before ${day(certificate.validFrom)}: check the clock, or supply the CA's current certificate`;
+    }
+  }
+  return undefined;
 }
 
 function oneLine(subject: string): string {

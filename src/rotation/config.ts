@@ -5,8 +5,8 @@ import { parseRegion } from '../core/regions';
 import {
   LAMBDA_ENVIRONMENT_LIMIT_BYTES,
   lambdaEnvironmentBytes,
-  parseTrustedCaPem,
-  TrustedCaProblem,
+  readTrustedCa,
+  type TrustedCaBundle,
 } from '../core/trusted-ca';
 import type { AdditionalRegion } from '../core/additional-regions';
 import { ADDITIONAL_REGIONS_ENV, loadAdditionalRegions } from './config-regions';
@@ -48,10 +48,11 @@ export interface RotationConfig {
   /** Name to verify the endpoint's certificate against (VPC endpoint DNS names); default the host. */
   readonly tlsServername?: string;
   /**
-   * Extra CA certificates (PEM) the SMTP check trusts besides the public roots: a TLS-inspecting proxy or a
-   * private endpoint. Checked and normalised (certificate blocks only).
+   * Extra CA certificates the SMTP check trusts besides the public roots: a TLS-inspecting proxy or a private
+   * endpoint. Well-formed and normalised (certificate blocks only); their validity period is checked only by the
+   * steps that need the SMTP check (see readiness.ts), so an expired CA does not stop the retirement pass.
    */
-  readonly trustedCaPem?: string;
+  readonly trustedCa?: TrustedCaBundle;
   /** When set, any other SecretId is refused (confused-deputy guard). */
   readonly expectedSecretArn?: string;
   readonly fleet: FleetConfig;
@@ -153,7 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
     probeMaxWaitMs,
     safetyMarginMs,
   });
-  const trustedCaPem = loadTrustedCa(env);
+  const trustedCa = loadTrustedCa(env);
   const expectedSecretArn = optional(env, ENV.expectedSecretArn);
   if (expectedSecretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:/.test(expectedSecretArn)) {
     fail(ENV.expectedSecretArn, 'must be a Secrets Manager secret ARN');
@@ -166,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
     port: integer(env, ENV.port, DEFAULT_SMTP_PORT, 1, 65535),
     ...(additionalRegions.length > 0 && { additionalRegions }),
     ...(optional(env, ENV.tlsServername) ? { tlsServername: optional(env, ENV.tlsServername) } : {}),
-    ...(trustedCaPem ? { trustedCaPem } : {}),
+    ...(trustedCa ? { trustedCa } : {}),
     ...(expectedSecretArn ? { expectedSecretArn } : {}),
     fleet: loadFleetConfig(env),
     ...(optional(env, ENV.notificationTopicArn)
@@ -205,19 +206,14 @@ function loadManualConsumers(env: NodeJS.ProcessEnv): { manualConsumers?: Manual
 }
 
 /**
- * The extra CA of the SMTP check. The size check counts only this function's own variables ({@link ENV}): Lambda
- * counts all of them, so the construct checks the whole set at synth.
+ * The extra CA of the SMTP check: its form, not its validity period (see {@link RotationConfig.trustedCa}). The size
+ * check counts only this function's own variables ({@link ENV}): Lambda counts all of them, so the construct checks
+ * the whole set at synth.
  */
-function loadTrustedCa(env: NodeJS.ProcessEnv): string | undefined {
+function loadTrustedCa(env: NodeJS.ProcessEnv): TrustedCaBundle | undefined {
   const text = optional(env, ENV.trustedCaPem);
   if (text === undefined) return undefined;
-  let pem: string;
-  try {
-    pem = parseTrustedCaPem(text).pem;
-  } catch (error) {
-    if (!(error instanceof TrustedCaProblem)) throw error;
-    fail(ENV.trustedCaPem, error.message);
-  }
+  const bundle = readTrustedCa(text, (problem) => fail(ENV.trustedCaPem, problem));
   const own = Object.fromEntries(
     Object.values(ENV).flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])),
   );
@@ -229,7 +225,7 @@ function loadTrustedCa(env: NodeJS.ProcessEnv): string | undefined {
         'for all variables together: trust only the CA that signs the SMTP endpoint (not a whole bundle)',
     );
   }
-  return pem;
+  return bundle;
 }
 
 /** Parses `Role=relay,relay-dr;Env=prod` into tag targets. @throws ConfigurationError naming FLEET_TARGET_TAGS */

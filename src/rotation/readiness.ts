@@ -3,8 +3,9 @@
  * `status`), so the advice an operator reads is the function's own decision, word for word.
  */
 import { maskKeyId } from '../core/mask';
-import { SesSmtpRotationError } from '../core/errors';
-import type { RotationConfig } from './config';
+import { ConfigurationError, SesSmtpRotationError } from '../core/errors';
+import { TRUSTED_CA_SETTING, trustedCaValidityProblem } from '../core/trusted-ca';
+import { ENV, type RotationConfig } from './config';
 import { InvalidEventError, RotationStateError } from './errors';
 import { guard } from './guard';
 import { reconcileKeys, type ObservedKey, type RecordedKeys } from './reconcile';
@@ -22,6 +23,23 @@ export function assertRotatesSecret(config: RotationConfig, secretId: string): v
       `this function rotates ${expected} only (EXPECTED_SECRET_ARN) and refuses to act on another secret`,
     );
   }
+}
+
+/**
+ * The steps that need the SMTP check need its extra CA to be valid now: testSecret logs in with it, and createSecret
+ * must not mint a key that testSecret could never prove. Checked here and not at load, so that an expired CA stops
+ * rotations only, never finishSecret's push of a tested version or the hourly retirement pass.
+ * @throws ConfigurationError naming SMTP_TRUSTED_CA_PEM when a certificate is expired or not yet valid at `now`
+ */
+export function assertTrustedCaCurrent(config: RotationConfig, now: Date): void {
+  const problem = config.trustedCa && trustedCaValidityProblem(config.trustedCa, now);
+  if (problem === undefined) return;
+  throw new ConfigurationError(
+    `environment variable ${ENV.trustedCaPem} ${problem}. The SMTP check cannot trust the endpoint with it, so the ` +
+      'rotation stops before any relay receives a new key (createSecret mints none). Put the current CA certificate ' +
+      `in ${TRUSTED_CA_SETTING} and deploy; finishing a tested rotation and the retirement pass go on meanwhile`,
+    { setting: ENV.trustedCaPem },
+  );
 }
 
 /**
@@ -56,12 +74,17 @@ const NEXT_TOKEN = 'next-rotation';
 
 /**
  * Why the function would refuse to rotate this secret now — the message of the error its steps would throw — or
- * undefined when it would go on. Runs the same checks in the same order as the steps: the secret check of
+ * undefined when it would go on. Runs the same checks in the same order as the steps: the secret and CA checks of
  * `runStep`, the stage guard, the pending version's shape, and `resolveTarget` before a key is minted.
  */
-export function functionRefusal(config: RotationConfig, facts: SecretFacts): string | undefined {
+export function functionRefusal(
+  config: RotationConfig,
+  facts: SecretFacts,
+  now: Date = new Date(),
+): string | undefined {
   try {
     assertRotatesSecret(config, facts.meta.arn);
+    assertTrustedCaCurrent(config, now);
     const token = facts.pendingVersionId ?? NEXT_TOKEN;
     const versionStages = facts.pendingVersionId
       ? facts.meta.versionStages

@@ -2,7 +2,6 @@ import { systemClock, type Clock, type Deadline } from '../core/clock';
 import { tlsModeForPort, type TlsMode } from '../core/endpoint';
 import { ConfigurationError } from '../core/errors';
 import { maskKeyId } from '../core/mask';
-import { parseTrustedCaPem, TrustedCaProblem } from '../core/trusted-ca';
 import type { ProbeReport, SmtpProbe, SmtpProbeTarget } from '../rotation/ports';
 import { authenticateOnce, type AttemptSettings } from './attempt';
 import { classifyFailure, isRetryable } from './classify';
@@ -27,7 +26,10 @@ export interface RetryEvent {
 export interface SmtpProbeOptions {
   /** Time source for waits and elapsed time (virtual in tests). */
   readonly clock?: Clock;
-  /** Extra CA certificate (PEM) to trust besides the public roots: private endpoints, tests. */
+  /**
+   * Extra CA certificate (PEM) to trust besides the public roots: private endpoints, tests. Parsed at the boundary
+   * that supplies it (the function's loadConfig), not again here.
+   */
   readonly extraCaPem?: string;
   /** Name to verify the certificate against instead of the host (VPC endpoint DNS names). */
   readonly tlsServername?: string;
@@ -51,19 +53,11 @@ export class NodemailerSmtpProbe implements SmtpProbe {
   private readonly timeouts: ProbeTimeouts;
   private readonly backoff: BackoffPolicy;
 
-  /** @throws ConfigurationError on invalid timeouts, backoff or CA. */
+  /** @throws ConfigurationError on invalid timeouts or backoff. */
   constructor(private readonly options: SmtpProbeOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.timeouts = resolveTimeouts(options.timeouts);
     this.backoff = resolveBackoff(options.backoff);
-    if (options.extraCaPem !== undefined) {
-      try {
-        parseTrustedCaPem(options.extraCaPem);
-      } catch (error) {
-        if (!(error instanceof TrustedCaProblem)) throw error;
-        throw new ConfigurationError(`the extra CA of the SMTP check ${error.message}`, { setting: 'extraCaPem' });
-      }
-    }
   }
 
   async authenticate(target: SmtpProbeTarget, deadline: Deadline): Promise<ProbeReport> {

@@ -2,17 +2,20 @@ import { generateKeyPairSync } from 'node:crypto';
 import {
   lambdaEnvironmentBytes,
   parseTrustedCaPem,
+  readTrustedCa,
   TRUSTED_CA_SETTING,
   TrustedCaProblem,
+  trustedCaValidityProblem,
 } from '../../src/core/trusted-ca';
 import { createTlsAuthority } from '../../src/sandbox/tls-authority';
+import { EXPIRED_CA_LAST_DAY, EXPIRED_CA_PEM, EXPIRED_CA_SUBJECT } from '../fixtures/expired-ca';
 
 const proxy = createTlsAuthority('Bank TLS inspection root');
 const other = createTlsAuthority('Bank issuing CA');
 
-function problem(text: string, now?: Date): TrustedCaProblem {
+function problem(text: string): TrustedCaProblem {
   try {
-    parseTrustedCaPem(text, now);
+    parseTrustedCaPem(text);
   } catch (error) {
     if (error instanceof TrustedCaProblem) return error;
     throw error;
@@ -26,7 +29,9 @@ describe('parseTrustedCaPem', () => {
     const bundle = parseTrustedCaPem(proxy.caCertPem);
 
     // Assess
-    expect(bundle.certificates).toEqual([{ subject: 'CN=Bank TLS inspection root', validTo: expect.any(Date) }]);
+    expect(bundle.certificates).toEqual([
+      { subject: 'CN=Bank TLS inspection root', validFrom: expect.any(Date), validTo: expect.any(Date) },
+    ]);
     expect(bundle.pem).toContain('-----BEGIN CERTIFICATE-----');
   });
 
@@ -72,16 +77,18 @@ describe('parseTrustedCaPem', () => {
     expect(problem(text).message).toMatch(message);
   });
 
-  it('refuses a certificate outside its validity period', () => {
-    // Prepare
-    const inTenYears = new Date(Date.now() + 10 * 365 * 86_400_000);
-    const tenYearsAgo = new Date(Date.now() - 10 * 365 * 86_400_000);
+  it('accepts an expired certificate: its form is sound, its validity is checked where it is used', () => {
+    // Prepare / Act
+    const bundle = parseTrustedCaPem(EXPIRED_CA_PEM);
 
-    // Act / Assess
-    expect(problem(proxy.caCertPem, inTenYears).message).toMatch(
-      /^holds certificate 1 \(CN=Bank TLS inspection root\), which expired on \d{4}-\d\d-\d\d: supply the CA's current/,
-    );
-    expect(problem(proxy.caCertPem, tenYearsAgo).message).toMatch(/is not valid before/);
+    // Assess
+    expect(bundle.certificates).toEqual([
+      {
+        subject: EXPIRED_CA_SUBJECT,
+        validFrom: new Date('2000-01-01T00:00:00Z'),
+        validTo: new Date('2001-01-01T00:00:00Z'),
+      },
+    ]);
   });
 
   it('names every place the setting can be given', () => {
@@ -89,6 +96,62 @@ describe('parseTrustedCaPem', () => {
     expect(TRUSTED_CA_SETTING).toContain('smtpTrustedCaPem');
     expect(TRUSTED_CA_SETTING).toContain('smtpTrustedCaFile');
     expect(TRUSTED_CA_SETTING).toContain('SMTP_TRUSTED_CA_PEM');
+  });
+});
+
+describe('readTrustedCa', () => {
+  it('returns the bundle of a well-formed CA', () => {
+    // Prepare / Act / Assess
+    expect(readTrustedCa(proxy.caCertPem, () => new Error('refused')).certificates).toHaveLength(1);
+  });
+
+  it('throws the error the boundary builds from the problem when the CA is malformed', () => {
+    // Prepare
+    const refuse = (message: string) => new Error(`setting X ${message}`);
+
+    // Act / Assess
+    expect(() => readTrustedCa('proxy-ca.pem', refuse)).toThrow(/^setting X holds no PEM certificate/);
+  });
+});
+
+describe('trustedCaValidityProblem', () => {
+  const bundle = parseTrustedCaPem(`${other.caCertPem}${proxy.caCertPem}`);
+  const validTo = bundle.certificates[0]!.validTo;
+
+  it('finds nothing wrong while every certificate is valid', () => {
+    // Prepare / Act / Assess
+    expect(trustedCaValidityProblem(bundle, new Date())).toBeUndefined();
+  });
+
+  it('names the expired certificate, its last day and the remedy when one has expired', () => {
+    // Prepare / Act
+    const found = trustedCaValidityProblem(parseTrustedCaPem(EXPIRED_CA_PEM), new Date());
+
+    // Assess
+    expect(found).toBe(
+      `holds certificate 1 (${EXPIRED_CA_SUBJECT}), which expired on ${EXPIRED_CA_LAST_DAY}: ` +
+        "replace it with the CA's current certificate",
+    );
+  });
+
+  it('says which certificate is not valid yet when the clock is before its start', () => {
+    // Prepare
+    const tenYearsAgo = new Date(validTo.getTime() - 10 * 365 * 86_400_000);
+
+    // Act / Assess
+    expect(trustedCaValidityProblem(bundle, tenYearsAgo)).toMatch(
+      /^holds certificate 1 \(CN=Bank issuing CA\), which is not valid before \d{4}-\d\d-\d\d: check the clock/,
+    );
+  });
+
+  it('names the first certificate past its end in a bundle', () => {
+    // Prepare
+    const later = new Date(validTo.getTime() + 10 * 365 * 86_400_000);
+
+    // Act / Assess
+    expect(trustedCaValidityProblem(bundle, later)).toMatch(
+      /^holds certificate 1 \(CN=Bank issuing CA\), which expired/,
+    );
   });
 });
 

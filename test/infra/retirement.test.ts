@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ConfigurationError } from '../../src/core/errors';
-import { minimumRotationIntervalMs, resolveRetirement } from '../../infra/lib/retirement';
+import { resolveRetirement } from '../../infra/lib/retirement';
 import { settingsFromContext } from '../../infra/lib/settings';
 import { rotationTemplate } from './helpers';
 
@@ -33,23 +33,28 @@ describe('resolveRetirement', () => {
     expect(() => resolveRetirement(options, schedule)).toThrow(message);
   });
 
+  it('accepts windows longer than a month when a month-list schedule rotates twice a year', () => {
+    // Prepare: 15 January and 15 July, at least 181 days apart.
+    const halfYearly = { expression: 'cron(0 3 15 1,7 ? *)', window: '3h' };
+
+    // Act
+    const policy = resolveRetirement({ deleteAfter: Duration.days(90) }, halfYearly);
+
+    // Assess
+    expect(policy.deleteAfterMs).toBe(90 * DAY);
+  });
+
+  it('refuses windows that end less than a day before a half-yearly month-list schedule can rotate again', () => {
+    // Prepare / Act / Assess
+    expect(() =>
+      resolveRetirement({ deleteAfter: Duration.days(179) }, { expression: 'cron(0 3 15 1,7 ? *)', window: '3h' }),
+    ).toThrow(/may rotate again after 181d/);
+  });
+
   it('accepts the immediate policy on any schedule', () => {
     expect(resolveRetirement({ policy: 'immediate' }, { expression: 'rate(6 hours)', window: '1h' }).mode).toBe(
       'immediate',
     );
-  });
-});
-
-describe('minimumRotationIntervalMs', () => {
-  it.each([
-    ['rate(30 days)', 30 * DAY],
-    ['rate(12 hours)', DAY / 2],
-    ['cron(0 3 1 1/3 ? *)', 84 * DAY],
-    ['cron(0 3 1 * ? *)', 28 * DAY],
-    ['cron(0 3 ? * MON *)', 7 * DAY],
-    ['cron(0 3 * * ? *)', DAY],
-  ])('reads %s', (expression, ms) => {
-    expect(minimumRotationIntervalMs(expression)).toBe(ms);
   });
 });
 
@@ -130,7 +135,8 @@ describe('retirement alarms and dashboard', () => {
   it.each([
     ['OldKeyInUse', 1],
     ['OldKeyActiveHours', 48],
-    ['HoursSinceLastRotation', 93 * 24 + 3 + 48],
+    // The quarterly default's longest gap is 92 days (1 Jul to 1 Oct, 1 Oct to 1 Jan).
+    ['HoursSinceLastRotation', 92 * 24 + 3 + 48],
   ])('alarms on %s at %d and notifies the topic', (metricName, threshold) => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
       JSON.stringify(a.Properties.Metrics ?? []).includes(`"MetricName":"${metricName}"`),
@@ -141,6 +147,19 @@ describe('retirement alarms and dashboard', () => {
     expect(JSON.stringify(props.Metrics)).toContain('"Name":"service"');
     expect(JSON.stringify(props.Metrics)).toContain('"Namespace":"SesSmtpRotation"');
     expect(JSON.stringify(props.AlarmActions)).toMatch(/Topic/);
+  });
+
+  it('alarms on an overdue rotation only after the longest gap of a month-list schedule, the window and two days', () => {
+    // Prepare: 15 January and 15 July, so the gaps are 181/182 and 184 days.
+    const schedule = { expression: 'cron(0 3 15 1,7 ? *)', window: '3h' };
+
+    // Act
+    const alarms = Object.values(rotationTemplate({ schedule }).findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a.Properties.Metrics ?? []).includes('"MetricName":"HoursSinceLastRotation"'),
+    );
+
+    // Assess
+    expect(alarms.map((a) => a.Properties.Threshold)).toEqual([184 * 24 + 3 + 48]);
   });
 
   it('creates one dashboard showing the retirement and rotation metrics', () => {

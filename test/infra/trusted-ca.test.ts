@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { createTlsAuthority } from '../../src/sandbox/tls-authority';
 import { SesSmtpRotation } from '../../infra/lib/ses-smtp-rotation';
 import { SesSmtpRotationStack } from '../../infra/lib/ses-smtp-rotation-stack';
 import { settingsFromContext } from '../../infra/lib/settings';
+import { EXPIRED_CA_LAST_DAY, EXPIRED_CA_PEM } from '../fixtures/expired-ca';
 import { baseProps, FIXTURE_DOCUMENTS, INLINE_CODE, onlyResource, rotationTemplate, stackWith } from './helpers';
 
 const proxy = createTlsAuthority('Bank TLS inspection root');
@@ -56,6 +57,44 @@ describe('smtpTrustedCaPem (construct prop)', () => {
     expect(path.setting).toBe('smtpTrustedCaPem');
     expect(path.message).toMatch(/^SesSmtpRotation prop smtpTrustedCaPem holds no PEM certificate/);
     expect(key.message).toMatch(/^SesSmtpRotation prop smtpTrustedCaPem contains a private key/);
+  });
+
+  it('fails synth naming the prop for a certificate block that does not decode', () => {
+    // Prepare
+    const malformed = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n';
+
+    // Act
+    const error = refusal(() =>
+      stackWith((stack) => new SesSmtpRotation(stack, 'Rotation', baseProps({ smtpTrustedCaPem: malformed }))),
+    );
+
+    // Assess
+    expect(error.setting).toBe('smtpTrustedCaPem');
+    expect(error.message).toMatch(/^SesSmtpRotation prop smtpTrustedCaPem holds a certificate that does not decode/);
+  });
+
+  it('synthesizes with an expired CA but warns that rotations stop until it is replaced', () => {
+    // Prepare / Act
+    const stack = stackWith((s) => new SesSmtpRotation(s, 'Rotation', baseProps({ smtpTrustedCaPem: EXPIRED_CA_PEM })));
+
+    // Assess
+    expect(functionVariables(Template.fromStack(stack))[ENV.trustedCaPem]).toBe(EXPIRED_CA_PEM);
+    Annotations.fromStack(stack).hasWarning(
+      '/Test/Rotation',
+      Match.stringLikeRegexp(
+        `smtpTrustedCaPem holds certificate 1 .*expired on ${EXPIRED_CA_LAST_DAY}.*every rotation stops at createSecret`,
+      ),
+    );
+  });
+
+  it('gives no warning for a CA that is valid now', () => {
+    // Prepare / Act
+    const stack = stackWith(
+      (s) => new SesSmtpRotation(s, 'Rotation', baseProps({ smtpTrustedCaPem: proxy.caCertPem })),
+    );
+
+    // Assess
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('smtpTrustedCaPem'));
   });
 
   it("fails synth when the CA would push the function's variables over Lambda's 4 KB", () => {

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../../src/core/errors';
+import { parseTagTargets } from '../../src/rotation/config';
 import { SesSmtpRotation } from '../../infra/lib/ses-smtp-rotation';
 import {
   serializeTagTargets,
@@ -7,6 +8,15 @@ import {
   validateSmtpPort,
 } from '../../infra/lib/validate';
 import { baseProps, stackWith } from './helpers';
+
+function verdict(run: () => unknown): 'accepted' | 'refused' {
+  try {
+    run();
+    return 'accepted';
+  } catch {
+    return 'refused';
+  }
+}
 
 function build(overrides: Parameters<typeof baseProps>[0]): () => void {
   return () => stackWith((s) => new SesSmtpRotation(s, 'Rotation', baseProps(overrides)));
@@ -27,13 +37,62 @@ describe('construct prop validation', () => {
     expect(() => validateSendingScope({ identities: ['example.com', 'relay@example.com'] })).not.toThrow();
   });
 
-  it('serializes tags into the Lambda format and refuses characters of that format', () => {
-    // Prepare / Act / Assess
-    expect(serializeTagTargets({ Role: ['relay', 'dr'], Env: ['prod'] })).toBe('Role=relay,dr;Env=prod');
+  it('serializes tags into the Lambda format the function reads back unchanged', () => {
+    // Prepare
+    const tags = {
+      Role: ['relay', 'dr'],
+      'aws:ec2/name @1': ['x'],
+      Env: Array.from({ length: 50 }, (_, i) => `e${i}`),
+    };
+
+    // Act
+    const text = serializeTagTargets(tags);
+
+    // Assess
+    expect(text).toMatch(/^Role=relay,dr;aws:ec2\/name @1=x;Env=e0,e1,/);
+    expect(parseTagTargets(text)).toEqual(Object.entries(tags).map(([key, values]) => ({ key, values })));
     expect(serializeTagTargets({})).toBeUndefined();
-    expect(() => serializeTagTargets({ 'a=b': ['x'] })).toThrow(/fleet.tags has the key "a=b"/);
-    expect(() => serializeTagTargets({ Role: ['a,b'] })).toThrow(/fleet.tags has the value "a,b"/);
-    expect(() => serializeTagTargets({ Role: [] })).toThrow(/lists no values/);
+  });
+
+  it.each([
+    ['a key with a character EC2 tag keys may not hold', { 'Ro!e': ['x'] }, /entry 1 has a key Run Command cannot/],
+    ['a key holding the format separator =', { Role: ['x'], 'a=b': ['x'] }, /entry 2 has a key/],
+    ['a key longer than 128 characters', { ['k'.repeat(129)]: ['x'] }, /entry 1 has a key/],
+    ['a key with a trailing space', { 'Role ': ['x'] }, /entry 1 has a key/],
+    ['no values', { Role: [] }, /entry 1 lists 0 values: give 1–50/],
+    ['more than 50 values', { Role: Array.from({ length: 51 }, (_, i) => `r${i}`) }, /lists 51 values: give 1–50/],
+    ['a value with a separator', { Role: ['relay', 'a,b'] }, /entry 1 has value 2, which is empty, contains ;/],
+    ['a blank value', { Role: [' '] }, /entry 1 has value 1/],
+  ])('refuses tags at synth, naming the prop and not the tag, for %s', (_, tags, message) => {
+    // Prepare / Act
+    const refuse = () => serializeTagTargets(tags);
+
+    // Assess
+    expect(refuse).toThrow(ConfigurationError);
+    expect(refuse).toThrow(/^SesSmtpRotation prop fleet\.tags /);
+    expect(refuse).toThrow(message);
+    expect(refuse).not.toThrow(/Ro!e|a=b|relay|kkk/);
+  });
+
+  it('refuses at synth every tag key and value count the function refuses at run time', () => {
+    // Prepare: keys and counts around the grammar's limits.
+    const cases = [
+      { key: 'k'.repeat(128), values: ['x'] },
+      { key: 'k'.repeat(129), values: ['x'] },
+      { key: 'Ro!e', values: ['x'] },
+      { key: 'Role', values: Array.from({ length: 50 }, (_, i) => `r${i}`) },
+      { key: 'Role', values: Array.from({ length: 51 }, (_, i) => `r${i}`) },
+    ];
+
+    // Act
+    const verdicts = cases.map(({ key, values }) => [
+      verdict(() => serializeTagTargets({ [key]: values })),
+      verdict(() => parseTagTargets(`${key}=${values.join(',')}`)),
+    ]);
+
+    // Assess
+    expect(verdicts.map(([synth]) => synth)).toEqual(['accepted', 'refused', 'refused', 'accepted', 'refused']);
+    for (const [synth, runTime] of verdicts) expect(synth).toBe(runTime);
   });
 
   it('allows only SES ports Lambda can use', () => {

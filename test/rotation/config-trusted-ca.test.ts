@@ -2,6 +2,7 @@ import { ConfigurationError } from '../../src/core/errors';
 import { LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../../src/core/trusted-ca';
 import { loadConfig } from '../../src/rotation/config';
 import { createTlsAuthority } from '../../src/sandbox/tls-authority';
+import { EXPIRED_CA_PEM } from '../fixtures/expired-ca';
 
 const ENV = {
   SES_IAM_USER_NAME: 'ses-smtp-sender',
@@ -24,8 +25,8 @@ function refusal(env: NodeJS.ProcessEnv): ConfigurationError {
 describe('loadConfig SMTP_TRUSTED_CA_PEM', () => {
   it('trusts no extra CA when the variable is unset or empty', () => {
     // Prepare / Act / Assess
-    expect(loadConfig(ENV).trustedCaPem).toBeUndefined();
-    expect(loadConfig({ ...ENV, SMTP_TRUSTED_CA_PEM: ' ' }).trustedCaPem).toBeUndefined();
+    expect(loadConfig(ENV).trustedCa).toBeUndefined();
+    expect(loadConfig({ ...ENV, SMTP_TRUSTED_CA_PEM: ' ' }).trustedCa).toBeUndefined();
   });
 
   it('reads the extra CA as checked certificate blocks only', () => {
@@ -33,8 +34,17 @@ describe('loadConfig SMTP_TRUSTED_CA_PEM', () => {
     const config = loadConfig({ ...ENV, SMTP_TRUSTED_CA_PEM: `# proxy root\n${proxy.caCertPem}` });
 
     // Assess
-    expect(config.trustedCaPem).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/);
-    expect(config.trustedCaPem).not.toContain('#');
+    expect(config.trustedCa?.pem).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/);
+    expect(config.trustedCa?.pem).not.toContain('#');
+    expect(config.trustedCa?.certificates.map((c) => c.subject)).toEqual(['CN=Bank TLS inspection root']);
+  });
+
+  it('loads an expired CA, so that steps without an SMTP login (finishSecret, the retirement pass) still run', () => {
+    // Prepare / Act
+    const config = loadConfig({ ...ENV, SMTP_TRUSTED_CA_PEM: EXPIRED_CA_PEM });
+
+    // Assess
+    expect(config.trustedCa?.certificates[0]?.validTo).toEqual(new Date('2001-01-01T00:00:00Z'));
   });
 
   it('refuses a value that is not a PEM certificate, naming the variable', () => {
