@@ -1,29 +1,29 @@
 import { RESULT_MARKER } from '../../src/core/document-contract';
 import { maskKeyId } from '../../src/core/mask';
-import {
-  describeWithPostfix,
-  expectNoSecretIn,
-  newCredential,
-  startScenario,
-  type Scenario,
-  type TestCredential,
-} from './harness/scenario';
+import { type MtaScenario, startMtaScenario } from './harness/mta-scenario';
+import { createPostfixInstance, type PostfixInstance } from './harness/postfix-instance';
+import { describeWithPostfix, expectNoSecretIn, newCredential, type TestCredential } from './harness/scenario';
 
 // A relay of the disaster-recovery region: its relayhost is the additional region's endpoint (the local test
 // relay stands in for email-smtp.eu-central-1.amazonaws.com), so it must install that region's password.
 describeWithPostfix('Postfix step of the document, relay pointed at an additional region', () => {
   const OLD: TestCredential = newCredential();
-  let s: Scenario;
+  let s: MtaScenario<PostfixInstance>;
 
   beforeAll(async () => {
-    s = await startScenario('hash', OLD);
+    s = await startMtaScenario(
+      'localhost',
+      (relay) => createPostfixInstance({ relayPort: relay.port, caPem: relay.caPem, mapType: 'hash' }),
+      (pf) => `${pf.relayhost} ${OLD.user}:${OLD.pass}\n`,
+      OLD,
+    );
   });
   afterAll(async () => {
     await s?.destroy();
   });
 
   function reset(): void {
-    s.postfix.writeMap(`${s.postfix.relayhost} ${OLD.user}:${OLD.pass}\n`);
+    s.mta.writeCredentials(`${s.mta.relayhost} ${OLD.user}:${OLD.pass}\n`);
     s.relay.accepted = [OLD];
   }
 
@@ -45,10 +45,10 @@ describeWithPostfix('Postfix step of the document, relay pointed at an additiona
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('relay host localhost is the endpoint of additional region eu-central-1');
     expect(run.resultLine).toBe(
-      `${RESULT_MARKER} status=updated mta=postfix key=${maskKeyId(dr.user)} relayhost=${s.postfix.relayhost} ` +
+      `${RESULT_MARKER} status=updated mta=postfix key=${maskKeyId(dr.user)} relayhost=${s.mta.relayhost} ` +
         'map=hash auth=verified reload=done',
     );
-    expect(s.postfix.lookup()).toBe(`${dr.user}:${dr.pass}`);
+    expect(s.mta.lookup()).toBe(`${dr.user}:${dr.pass}`);
     s.relay.accepted = [dr];
     expect(await s.deliver('through the DR endpoint')).toBe(dr.user);
     expectNoSecretIn(run, s.secretsUsed);
@@ -72,7 +72,7 @@ describeWithPostfix('Postfix step of the document, relay pointed at an additiona
     expect(run.stderr).toContain(
       "email-smtp.eu-west-1.amazonaws.com or an additional region's endpoint (email-smtp.eu-central-1.amazonaws.com)",
     );
-    expect(s.postfix.lookup()).toBe(`${OLD.user}:${OLD.pass}`);
+    expect(s.mta.lookup()).toBe(`${OLD.user}:${OLD.pass}`);
     expectNoSecretIn(run, s.secretsUsed);
   });
 
@@ -88,7 +88,7 @@ describeWithPostfix('Postfix step of the document, relay pointed at an additiona
 
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain('additional region');
-    expect(s.postfix.lookup()).toBe(`${primary.user}:${primary.pass}`);
+    expect(s.mta.lookup()).toBe(`${primary.user}:${primary.pass}`);
     expectNoSecretIn(run, s.secretsUsed);
   });
 });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { createTransport } from 'nodemailer';
 
-/** What the Exim and Sendmail scenarios need from a throw-away MTA (see exim-instance.ts, sendmail-instance.ts). */
+/** What the document scenarios need from a throw-away MTA (postfix-, exim-, sendmail-instance.ts). */
 export interface MtaInstance {
   readonly dir: string;
   /** The credential file the step rewrites (passwd.client, authinfo). */
@@ -13,6 +13,8 @@ export interface MtaInstance {
   readonly binDirs: string[];
   /** Command prefix the step (and every command of this MTA) runs in, if any. */
   readonly wrap: readonly string[];
+  /** Variables the step's environment needs to find this instance (Postfix: MAIL_CONFIG), besides PATH and LANG. */
+  readonly environment?: Readonly<Record<string, string>>;
   /** Writes the credential file as an administrator would (and builds its map). */
   writeCredentials(text: string): void;
   /** The credential line the relay's entry holds right now, as `user:password` (undefined if none). */
