@@ -55,8 +55,11 @@ export interface DaemonControl {
   running(): boolean;
   /** SIGTERM, wait up to 5 s, then SIGKILL: a daemon still restarting after the step's reload must not outlive it. */
   stop(): void;
-  /** {@link stop}, then kill whatever is left under `dir` (queue runners, a restarted daemon that renamed itself). */
-  stopAll(): void;
+  /**
+   * {@link stop}, kill whatever is left under `dir` (queue runners, a restarted daemon that renamed itself), then
+   * delete `dir`: the instance's destroy().
+   */
+  destroy(): void;
 }
 
 /** The {@link DaemonControl} of one throw-away MTA instance. */
@@ -84,7 +87,15 @@ export function daemonControl(pidFile: string, dir: string): DaemonControl {
     }
     rmSync(pidFile, { force: true });
   };
-  return { running, stop, stopAll: () => (stop(), killProcessesUnder(dir)) };
+  const destroy = (): void => {
+    try {
+      stop();
+      killProcessesUnder(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  return { running, stop, destroy };
 }
 
 /** Kills every process whose working directory is inside `dir` (Linux /proc). */
