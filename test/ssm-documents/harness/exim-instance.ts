@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daemonControl, type MtaInstance, submit } from './mta-instance';
@@ -94,12 +94,6 @@ export async function createEximInstance(options: { relayPort: number; caPem: st
     },
     stop: daemon.stop,
     running: daemon.running,
-    destroy() {
-      try {
-        daemon.stopAll();
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
+    destroy: daemon.destroy,
   };
 }

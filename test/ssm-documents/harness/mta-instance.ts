@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { createTransport } from 'nodemailer';
 
-/** What the Exim and Sendmail scenarios need from a throw-away MTA (see exim-instance.ts, sendmail-instance.ts). */
+/** What the document scenarios need from a throw-away MTA (postfix-, exim-, sendmail-instance.ts). */
 export interface MtaInstance {
   readonly dir: string;
   /** The credential file the step rewrites (passwd.client, authinfo). */
@@ -13,6 +13,8 @@ export interface MtaInstance {
   readonly binDirs: string[];
   /** Command prefix the step (and every command of this MTA) runs in, if any. */
   readonly wrap: readonly string[];
+  /** Variables the step's environment needs to find this instance (Postfix: MAIL_CONFIG), besides PATH and LANG. */
+  readonly environment?: Readonly<Record<string, string>>;
   /** Writes the credential file as an administrator would (and builds its map). */
   writeCredentials(text: string): void;
   /** The credential line the relay's entry holds right now, as `user:password` (undefined if none). */
@@ -38,7 +40,9 @@ export async function submit(host: string, port: number, subject: string): Promi
       await transport.sendMail({ from: 'app@document-test.invalid', to: 'someone@example.com', subject, text: 'test' });
       return;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || Date.now() > deadline) throw error;
+      // Nodemailer reports a refused connection as code ESOCKET, naming ECONNREFUSED in its message.
+      const refused = /\bECONNREFUSED\b/.test(String((error as Error).message));
+      if (!refused || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {
       transport.close();
@@ -51,8 +55,11 @@ export interface DaemonControl {
   running(): boolean;
   /** SIGTERM, wait up to 5 s, then SIGKILL: a daemon still restarting after the step's reload must not outlive it. */
   stop(): void;
-  /** {@link stop}, then kill whatever is left under `dir` (queue runners, a restarted daemon that renamed itself). */
-  stopAll(): void;
+  /**
+   * {@link stop}, kill whatever is left under `dir` (queue runners, a restarted daemon that renamed itself), then
+   * delete `dir`: the instance's destroy().
+   */
+  destroy(): void;
 }
 
 /** The {@link DaemonControl} of one throw-away MTA instance. */
@@ -80,7 +87,15 @@ export function daemonControl(pidFile: string, dir: string): DaemonControl {
     }
     rmSync(pidFile, { force: true });
   };
-  return { running, stop, stopAll: () => (stop(), killProcessesUnder(dir)) };
+  const destroy = (): void => {
+    try {
+      stop();
+      killProcessesUnder(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  return { running, stop, destroy };
 }
 
 /** Kills every process whose working directory is inside `dir` (Linux /proc). */

@@ -10,10 +10,10 @@ import type { MtaInstance } from './mta-instance';
 import { SECRET_ARN, storeCredentialVersion, type RegionEntry, type TestCredential } from './scenario';
 import { startTestRelay, type TestRelay } from './test-relay';
 
-/** Relay + one throw-away Exim or Sendmail + fake AWS CLI + the shipped document, for one test file. */
-export interface MtaScenario {
+/** Relay + one throw-away Postfix, Exim or Sendmail + fake AWS CLI + the shipped document, for one test file. */
+export interface MtaScenario<I extends MtaInstance = MtaInstance> {
   readonly relay: TestRelay;
-  readonly mta: MtaInstance;
+  readonly mta: I;
   readonly aws: FakeAws;
   readonly document: CommandDocument;
   readonly secretsUsed: TestCredential[];
@@ -36,30 +36,32 @@ export interface MtaRunOptions {
   readonly basePath?: string;
   /** Leave the instance's directories off PATH (a host without this MTA). */
   readonly withoutMta?: boolean;
+  /** Leave the instance's {@link MtaInstance.environment} out (its parameters must then find it). */
+  readonly withoutEnvironment?: boolean;
   /** Run the document with every allowedPattern relaxed (to test the script's own checks behind SSM's). */
   readonly relaxed?: boolean;
   /** An agent older than ENV_VAR support: `{{ }}` text substitution only. */
   readonly legacyAgent?: boolean;
 }
 
-/** The PATH of a host without Postfix: /usr/sbin (where Debian's postfix lives here) is left out. */
+/** The PATH besides the instance's commands: /usr/sbin (where Debian's Postfix lives here) is left out. */
 const BASE_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 /** Starts the relay (certificate for `relayName`) and an instance made by `create`, with `initial` installed. */
-export async function startMtaScenario(
+export async function startMtaScenario<I extends MtaInstance>(
   relayName: string,
-  create: (relay: TestRelay) => Promise<MtaInstance>,
-  initialText: (relay: TestRelay) => string,
+  create: (relay: TestRelay) => Promise<I>,
+  initialText: (mta: I) => string,
   initial: TestCredential,
-): Promise<MtaScenario> {
+): Promise<MtaScenario<I>> {
   const work = mkdtempSync(join(tmpdir(), 'ses-smtp-rotation-scenario-'));
   const relay = await startTestRelay(relayName);
   relay.accepted = [initial];
-  let mta: MtaInstance | undefined;
+  let mta: I | undefined;
   try {
     mta = await create(relay);
     const m = mta;
-    m.writeCredentials(initialText(relay));
+    m.writeCredentials(initialText(m));
     m.start();
     const aws = createFakeAws(work, SECRET_ARN);
     const document = readShippedDocument();
@@ -84,7 +86,7 @@ export async function startMtaScenario(
           options.relaxed ? relaxedDocument(document) : document,
           'updateLinuxRelay',
           { SecretArn: SECRET_ARN, VersionId: versionId, ...m.parameters, ...options.parameters },
-          { PATH: path, LANG: 'C' },
+          { PATH: path, LANG: 'C', ...(options.withoutEnvironment ? {} : m.environment) },
           { wrap: m.wrap, legacyAgent: options.legacyAgent },
         );
       },

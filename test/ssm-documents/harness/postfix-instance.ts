@@ -3,7 +3,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { submit } from './mta-instance';
+import type { MtaUnderTest } from './mta-contract';
+import { type MtaInstance, submit } from './mta-instance';
 
 /** The Postfix map types the document supports and these tests exercise. */
 export type MapType = 'hash' | 'lmdb';
@@ -11,30 +12,16 @@ export type MapType = 'hash' | 'lmdb';
 /**
  * A throw-away Postfix: its own config, queue and data directories under a temp dir, loopback only, no chroot,
  * logging to a file through postlogd. The machine's own /etc/postfix configuration is never read or written.
+ * As an {@link MtaInstance} its credential file is the smtp_sasl_password_maps source (writing it builds the map
+ * and reloads a running Postfix), and the step finds it through MAIL_CONFIG.
  */
-export interface PostfixInstance {
-  readonly dir: string;
+export interface PostfixInstance extends MtaInstance {
   readonly configDir: string;
-  /** The smtp_sasl_password_maps source file. */
-  readonly mapPath: string;
   readonly mapType: MapType;
   /** relayhost, e.g. `[localhost]:40123`: also the map's lookup key. */
   readonly relayhost: string;
-  /** Environment pointing Postfix commands at this instance. */
-  env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
-  /** Runs a Postfix command (postconf, postmap, postfix) against this instance and returns its stdout. */
-  run(command: string, args: string[]): string;
-  /** Writes the map source (mode 0600), builds it, and reloads Postfix if it is running. */
-  writeMap(text: string): void;
-  /** The value the live map returns for the relayhost key (what Postfix would log in with). */
-  lookup(): string | undefined;
-  /** Sends one message into Postfix over SMTP on its loopback port. */
-  send(subject: string): Promise<void>;
   /** The mail log so far (for diagnostics when a test fails). */
   maillog(): string;
-  start(): void;
-  /** Stops the instance and deletes its directories. */
-  destroy(): void;
 }
 
 /** Why a real Postfix cannot run here, or undefined when it can. */
@@ -146,14 +133,13 @@ export async function createPostfixInstance(options: {
     ].join('\n'),
   );
   writeFileSync(join(configDir, 'master.cf'), `127.0.0.1:${smtpPort} inet n - n - - smtpd\n${MASTER_CF}`);
-  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  const env = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     LANG: 'C',
     MAIL_CONFIG: configDir,
-    ...extra,
-  });
+  };
   const run = (command: string, args: string[]): string =>
-    execFileSync(command, args, { env: env(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(command, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const running = (): boolean => {
     try {
       run('postfix', ['status']);
@@ -165,12 +151,14 @@ export async function createPostfixInstance(options: {
   return {
     dir,
     configDir,
-    mapPath,
+    credentialFile: mapPath,
     mapType: options.mapType,
     relayhost,
-    env,
-    run,
-    writeMap(text: string) {
+    parameters: { Mta: 'postfix' },
+    binDirs: ['/usr/sbin'],
+    wrap: [],
+    environment: { MAIL_CONFIG: configDir },
+    writeCredentials(text: string) {
       for (const suffix of ['', '.db', '.lmdb']) rmSync(mapPath + suffix, { force: true });
       writeFileSync(mapPath, text, { mode: 0o600 });
       run('postmap', [`${options.mapType}:${mapPath}`]);
@@ -188,6 +176,10 @@ export async function createPostfixInstance(options: {
     start() {
       run('postfix', ['start']);
     },
+    stop() {
+      if (running()) run('postfix', ['stop']);
+    },
+    running,
     destroy() {
       try {
         if (running()) run('postfix', ['stop']);
@@ -195,5 +187,32 @@ export async function createPostfixInstance(options: {
         rmSync(dir, { recursive: true, force: true });
       }
     },
+  };
+}
+
+/** What the update contract expects of Postfix with a `mapType` map (see mta-contract.ts). */
+export function postfixUnderTest(mapType: MapType): MtaUnderTest<PostfixInstance> {
+  return {
+    mta: 'postfix',
+    name: 'Postfix',
+    relayName: 'localhost',
+    create: (relay) => createPostfixInstance({ relayPort: relay.port, caPem: relay.caPem, mapType }),
+    // A map as administrators keep it: a comment, other relays, a continuation line.
+    credentialText: (cred, pf) =>
+      [
+        '# SES relay credentials (managed by ses-smtp-rotation)',
+        '[backup.example.net]:587\tbackupuser:backup-password',
+        `${pf.relayhost} ${cred.user}:${cred.pass}`,
+        '[other.example.net] otheruser:',
+        '    other-password-continued',
+        '',
+      ].join('\n'),
+    installedAt: (s) => `relayhost=${s.mta.relayhost} map=${mapType}`,
+    reload: { running: 'done', stopped: 'not-running' },
+    installedFiles: ['sasl_passwd', `sasl_passwd.${mapType === 'hash' ? 'db' : 'lmdb'}`],
+    fileMode: 0o600,
+    indexFile: (pf) => `${pf.credentialFile}.${mapType === 'hash' ? 'db' : 'lmdb'}`,
+    probe: 'postconf',
+    failingMv: 2, // the source, after the map: half-way through the pair
   };
 }

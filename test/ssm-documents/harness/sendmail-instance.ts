@@ -101,12 +101,6 @@ export async function createSendmailInstance(options: { relayPort: number; caPem
     },
     stop: daemon.stop,
     running: daemon.running,
-    destroy() {
-      try {
-        daemon.stopAll();
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
+    destroy: daemon.destroy,
   };
 }
