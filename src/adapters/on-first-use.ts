@@ -9,66 +9,59 @@
 import type { RotationMetrics } from '../rotation/deps';
 import type { CredentialCopy, Fleet, ManualConsumerRegistry, Notifier, SmtpProbe, UserKeys } from '../rotation/ports';
 
+/**
+ * Every method of `T`, each `true`: the compiler then refuses a wrapper that forgets a method a port gains.
+ * An optional method the real adapter lacks resolves to undefined (a notifier without manual-consumer notices).
+ */
+type Methods<T> = { readonly [K in keyof T]-?: true };
+
+/** A `T` whose methods load and build the real one on the first call and forward every call to it. */
+function forwardOnFirstUse<T extends object>(make: () => Promise<T>, methods: Methods<T>): T {
+  const real = once(make);
+  const forward =
+    (name: string) =>
+    async (...args: unknown[]): Promise<unknown> => {
+      const target = (await real()) as Record<string, ((...a: unknown[]) => unknown) | undefined>;
+      return target[name]?.call(target, ...args);
+    };
+  return Object.fromEntries(Object.keys(methods).map((name) => [name, forward(name)])) as T;
+}
+
 /** Access keys that load and build the IAM adapter on their first call. */
 export function keysOnFirstUse(make: () => Promise<UserKeys>): UserKeys {
-  const real = once(make);
-  return {
-    list: async (...args) => (await real()).list(...args),
-    lastUsed: async (...args) => (await real()).lastUsed(...args),
-    lastUse: async (...args) => (await real()).lastUse(...args),
-    setStatus: async (...args) => (await real()).setStatus(...args),
-    create: async (...args) => (await real()).create(...args),
-    delete: async (...args) => (await real()).delete(...args),
-  };
+  const methods = { list: true, lastUsed: true, lastUse: true, setStatus: true, create: true, delete: true } as const;
+  return forwardOnFirstUse(make, methods);
 }
 
 /** Metrics that load and build their publisher on the first record. */
 export function metricsOnFirstUse(make: () => Promise<RotationMetrics>): RotationMetrics {
-  const real = once(make);
-  return {
-    rotation: async (...args) => (await real()).rotation(...args),
-    retirement: async (...args) => (await real()).retirement(...args),
-  };
+  return forwardOnFirstUse(make, { rotation: true, retirement: true });
 }
 
 /** A fleet that loads and builds the real one on its first push; a failed load is retried on the next push. */
 export function fleetOnFirstUse(make: () => Promise<Fleet>): Fleet {
-  const real = once(make);
-  return { deliver: async (request, deadline) => (await real()).deliver(request, deadline) };
+  return forwardOnFirstUse(make, { deliver: true });
 }
 
 /** A probe that loads and builds the real one on its first login. */
 export function probeOnFirstUse(make: () => Promise<SmtpProbe>): SmtpProbe {
-  const real = once(make);
-  return { authenticate: async (target, deadline) => (await real()).authenticate(target, deadline) };
+  return forwardOnFirstUse(make, { authenticate: true });
 }
 
 /** A notifier that loads and builds the real one on its first notification. */
 export function notifierOnFirstUse(make: () => Promise<Notifier>): Notifier {
-  const real = once(make);
-  return {
-    rotationSucceeded: async (audit) => (await real()).rotationSucceeded(audit),
-    retirement: async (notice) => (await real()).retirement?.(notice),
-    manualConsumers: async (notice) => (await real()).manualConsumers?.(notice),
-  };
+  return forwardOnFirstUse(make, { rotationSucceeded: true, retirement: true, manualConsumers: true });
 }
 
 /** A manual-consumer registry that loads and builds the real one on its first read. */
 export function registryOnFirstUse(make: () => Promise<ManualConsumerRegistry>): ManualConsumerRegistry {
-  const real = once(make);
-  return {
-    consumers: async (...args) => (await real()).consumers(...args),
-    confirmations: async (...args) => (await real()).confirmations(...args),
-    waitState: async (...args) => (await real()).waitState(...args),
-    startWait: async (...args) => (await real()).startWait(...args),
-    markWait: async (...args) => (await real()).markWait(...args),
-  };
+  const methods = { consumers: true, confirmations: true, waitState: true, startWait: true, markWait: true } as const;
+  return forwardOnFirstUse(make, methods);
 }
 
 /** A credential copy that loads and builds the real one on its first write. */
 export function copyOnFirstUse(name: string, make: () => Promise<CredentialCopy>): CredentialCopy {
-  const real = once(make);
-  return { name, write: async (...args) => (await real()).write(...args) };
+  return { name, ...forwardOnFirstUse<Pick<CredentialCopy, 'write'>>(make, { write: true }) };
 }
 
 /** `make` called once; a rejected promise is forgotten so that the next call tries again. */
