@@ -9,7 +9,7 @@ import { main } from '../../src/cli/main';
 import { SandboxAccount, type SandboxOptions } from '../../src/sandbox/account';
 import { runRotation } from '../../src/sandbox/rotation-driver';
 import { failedTestSecret, missingUser, refusedSecret, unfinishedRotation } from './broken-states';
-import { leakedSecrets, printed, rotateOnRequest, sandboxIo } from './sandbox-cli';
+import { leakedSecrets, printed, rotateOnRequest, sandboxIo, settleThenRestore } from './sandbox-cli';
 
 type Name = 'rotate' | 'status' | 'preflight';
 
@@ -139,10 +139,7 @@ const CASES = (['rotate', 'status', 'preflight'] as const).flatMap((command) =>
 describe('every AWS-calling command in broken states', () => {
   let account: SandboxAccount;
   let rotations: ReturnType<typeof rotateOnRequest>;
-  afterEach(async () => {
-    await rotations.settled();
-    account.restore();
-  });
+  afterEach(() => settleThenRestore(account, rotations));
 
   it.each(CASES)('$command --json with $label', async ({ command: name, state }) => {
     // Prepare
