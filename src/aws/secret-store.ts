@@ -21,6 +21,7 @@ export class SecretStore implements Secrets {
     return {
       arn: out.ARN ?? secretId,
       rotationEnabled: out.RotationEnabled === true,
+      ...(out.RotationLambdaARN ? { rotationLambdaArn: out.RotationLambdaARN } : {}),
       versionStages: out.VersionIdsToStages ?? {},
       ...(out.LastRotatedDate ? { lastRotatedDate: out.LastRotatedDate } : {}),
       tags: Object.fromEntries((out.Tags ?? []).flatMap((t) => (t.Key ? [[t.Key, t.Value ?? '']] : []))),

@@ -95,3 +95,20 @@ export function assessManual(
   }
   return { waiting: true, next };
 }
+
+/**
+ * The steps people still owe for the rotation `state` shows (status's reading, the same lines), else none. A
+ * registry that cannot be read yields none: the generic advice still applies, and status names the problem.
+ */
+export async function manualSteps(
+  clients: AwsClients,
+  state: SecretState,
+  config: RotationConfig,
+  now: number,
+): Promise<string[]> {
+  try {
+    return assessManual(await readManualStatus(clients, state, config, now), state.arn).next;
+  } catch {
+    return [];
+  }
+}

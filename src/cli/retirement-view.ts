@@ -20,6 +20,7 @@ import {
 import { confirmationOf, isEmergency, retiringKeys } from '../rotation/retirement-state';
 import { type SecretMetadata } from '../rotation/ports';
 import { versionWithStage } from '../rotation/guard';
+import { awsCall } from './aws-errors';
 
 /** One old key as `retire` prints it (masked id; never a secret). */
 export interface RetiringKeyView {
@@ -56,15 +57,30 @@ export interface RetirementState {
   readonly retiring: readonly RetiringKey[];
 }
 
-/** Reads everything `retire` needs: DescribeSecret, the AWSCURRENT (and AWSPENDING) key id, the user's keys. */
+/**
+ * DescribeSecret, once for all of `retire`: the metadata names the rotation function (whose policy applies) and
+ * carries the labels and tags {@link readRetirement} decides from.
+ * @throws AwsCallError naming the call, the secret and the region
+ */
+export async function describeSecret(
+  client: SecretsManagerClient,
+  secretId: string,
+  region?: string,
+): Promise<SecretMetadata> {
+  return awsCall(
+    { action: 'secretsmanager:DescribeSecret', resource: `secret ${secretId}`, ...(region ? { region } : {}) },
+    () => new SecretStore(client).describe(secretId),
+  );
+}
+
+/** Reads the rest of what `retire` needs: the AWSCURRENT (and AWSPENDING) key id, the user's keys. */
 export async function readRetirement(
   clients: { secrets: SecretsManagerClient; iam: IAMClient },
-  secretId: string,
+  meta: SecretMetadata,
   policy: RetirementPolicy | undefined,
   now: number,
 ): Promise<RetirementState> {
   const store = new SecretStore(clients.secrets);
-  const meta = await store.describe(secretId);
   const currentId = versionWithStage(meta, 'AWSCURRENT');
   const pendingId = versionWithStage(meta, 'AWSPENDING');
   const current = currentId ? await store.value(meta.arn, { versionId: currentId }) : undefined;

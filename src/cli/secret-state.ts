@@ -167,14 +167,8 @@ export async function readVersionContent(
       // Every password, the additional regions' too, is dropped here.
       return { kind: 'credential', credential: withoutPasswords(parsed.credential) };
     }
-    if (parsed.kind === 'settings') {
-      const { region: r, endpoint, port, iamUserName, fips } = parsed.settings;
-      const settings = { region: r, endpoint, port, iamUserName, fips };
-      for (const key of Object.keys(settings) as (keyof typeof settings)[]) {
-        if (settings[key] === undefined) delete settings[key];
-      }
-      return { kind: 'settings', settings, asPending };
-    }
+    // parseSecretValue keeps only the settings present: nothing to strip.
+    if (parsed.kind === 'settings') return { kind: 'settings', settings: parsed.settings, asPending };
     return { kind: 'empty', asPending };
   } catch (error) {
     // Parse errors name the field, never the value.

@@ -158,6 +158,8 @@ export interface Log {
 export interface SecretMetadata {
   readonly arn: string;
   readonly rotationEnabled: boolean;
+  /** The rotation function attached to the secret, if any: what the CLI reads the retirement policy from. */
+  readonly rotationLambdaArn?: string;
   /** Version id → staging labels (versions without labels are omitted). */
   readonly versionStages: Readonly<Record<string, readonly string[]>>;
   /** When the last rotation completed successfully (after its finishSecret returned); absent if never. */

@@ -8,7 +8,6 @@
 import { maskKeyId } from '../core/mask';
 import { tryParseSecretValue } from '../core/secret';
 import type { RotationDeps } from './deps';
-import { InvalidEventError } from './errors';
 import { manualPass, type ManualPassReport } from './manual-pass';
 import { HOUR_MS } from './retirement-policy';
 import {
@@ -21,6 +20,7 @@ import {
 } from './retirement';
 import { confirmationOf, isEmergency, retiringKeys } from './retirement-state';
 import { versionWithStage } from './guard';
+import { assertRotatesSecret } from './readiness';
 
 /** The event of a retirement pass. */
 export interface RetireEvent {
@@ -47,12 +47,7 @@ export interface RetirementReport {
  */
 export async function runRetirementPass(deps: RotationDeps, event: RetireEvent): Promise<RetirementReport> {
   const { secrets, keys, config, log, clock } = deps;
-  const expected = config.expectedSecretArn;
-  if (expected !== undefined && event.secretId !== expected) {
-    throw new InvalidEventError(
-      `this function retires the keys of ${expected} only (EXPECTED_SECRET_ARN) and refuses to act on another secret`,
-    );
-  }
+  assertRotatesSecret(config, event.secretId);
   const meta = await secrets.describe(event.secretId);
   const secretArn = meta.arn;
   const now = clock.now();

@@ -6,15 +6,14 @@
 import { main } from '../../src/cli/main';
 import { SandboxAccount } from '../../src/sandbox/account';
 import { failedTestSecret, rejectingProbe } from './broken-states';
-import { leakedSecrets, printed, rotateOnRequest, sandboxIo } from './sandbox-cli';
+import { leakedSecrets, printed, rotateOnRequest, sandboxIo, settleThenRestore } from './sandbox-cli';
 
 describe('failures before the push', () => {
   let account: SandboxAccount;
   let rotations: ReturnType<typeof rotateOnRequest> | undefined;
   afterEach(async () => {
-    await rotations?.settled();
+    await settleThenRestore(account, rotations);
     rotations = undefined;
-    account.restore();
   });
 
   it('rotate --wait stops at a failed testSecret with step, reason and fix, and exits 1', async () => {

@@ -82,4 +82,19 @@ describe('status of manual consumers', () => {
     expect(io.err()).toContain('--consumer appliance');
     expect(account.secrets.versionWithStage('AWSPENDING')).toBe(p.token);
   });
+
+  it('rotate falls back to the generic advice when the registry cannot be read', async () => {
+    const p = await parked();
+    account = p.account;
+    account.recorder.deny('DynamoDB:Query');
+    account.recorder.deny('DynamoDB:GetItem');
+    const io = sandboxIo(account);
+
+    const code = await main(['rotate', '--secret-id', account.secrets.arn], io);
+
+    expect(code).toBe(1);
+    expect(io.err()).toContain('a previous rotation is not complete');
+    expect(io.err()).not.toContain('manual consumers');
+    expect(account.recorder.calls.filter((c) => c.operation === 'RotateSecret')).toHaveLength(0);
+  });
 });

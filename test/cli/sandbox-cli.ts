@@ -1,5 +1,5 @@
 import type { CliRuntime, RuntimeIo } from '../../src/cli/runtime';
-import type { SandboxAccount } from '../../src/sandbox/account';
+import { SandboxAccount, type SandboxOptions } from '../../src/sandbox/account';
 import { continueRotation, type DriverOptions, type RotationRun } from '../../src/sandbox/rotation-driver';
 import { fakeIo, type FakeIo } from './fake-io';
 
@@ -31,6 +31,44 @@ export function rotateOnRequest(
     await run;
   };
   return { settled: () => Promise.all(runs) };
+}
+
+/**
+ * A test's cleanup: first the background rotations settle, then the account is restored (the other way round, a
+ * late run would reach the real SDK). Either may be missing when the test failed early.
+ */
+export async function settleThenRestore(
+  account: SandboxAccount | undefined,
+  rotations: { settled(): Promise<unknown> } | undefined,
+): Promise<void> {
+  await rotations?.settled();
+  account?.restore();
+}
+
+/**
+ * One sandbox per test of the describe block that calls it, cleaned up after each test. `start` makes the account,
+ * its io, and (unless `rotations: false`: nobody runs them) the background rotations RotateSecret starts.
+ */
+export function sandboxPerTest(): {
+  start(options?: SandboxOptions & { rotations?: DriverOptions | false }): {
+    account: SandboxAccount;
+    io: FakeIo & RuntimeIo;
+  };
+} {
+  let account: SandboxAccount | undefined;
+  let rotations: { settled(): Promise<unknown> } | undefined;
+  afterEach(async () => {
+    await settleThenRestore(account, rotations);
+    account = rotations = undefined;
+  });
+  return {
+    start: ({ rotations: driver = {}, ...options } = {}) => {
+      const started = new SandboxAccount(options);
+      account = started;
+      rotations = driver === false ? undefined : rotateOnRequest(started, driver);
+      return { account: started, io: sandboxIo(started) };
+    },
+  };
 }
 
 /** Everything a command printed. */

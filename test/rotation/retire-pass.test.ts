@@ -138,6 +138,20 @@ describe('staged retirement (sandbox)', () => {
     expect(account.recorder.calls.length).toBe(before);
   });
 
+  it("refuses a secret other than EXPECTED_SECRET_ARN in the rotation steps' words and makes no AWS call", async () => {
+    const r = await rotated();
+    account = r.account;
+    const before = account.recorder.calls.length;
+    const other = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:someone-elses-secret-AbCdEf';
+
+    const outcome = await runRetirementPass(account, { event: { action: 'retire', secretId: other } });
+
+    expect(outcome.result === 'failed' && outcome.error.message).toBe(
+      `this function rotates ${account.secrets.arn} only (EXPECTED_SECRET_ARN) and refuses to act on another secret`,
+    );
+    expect(account.recorder.calls.length).toBe(before);
+  });
+
   it('an emergency rotation leaves exactly one key and clears its tag', async () => {
     const r = await rotated({ emergency: true });
     account = r.account;

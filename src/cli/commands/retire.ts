@@ -8,9 +8,9 @@ import { formatWindow } from '../../rotation/retirement-policy';
 import { regionOfArn, SECRET_COMMAND_FLAGS } from '../aws-clients';
 import { EXIT, parseFlags, type Command } from '../command';
 import { println, type Io } from '../io';
-import { readRetirement, type RetirementState, type RetirementView } from '../retirement-view';
+import { describeSecret, readRetirement, type RetirementState, type RetirementView } from '../retirement-view';
 import { secretCommandContext } from '../runtime';
-import { readFunctionState, readSecretState } from '../secret-state';
+import { readFunctionState } from '../secret-state';
 import { RetireRefusedError, UsageError } from '../errors';
 
 const HELP = `Usage: ses-smtp-rotation retire --secret-id <id> [--reactivate | --resume | --now [--key-id <id>]]
@@ -36,7 +36,7 @@ Options:
   --profile <profile>    AWS profile (default: AWS_PROFILE)
   -h, --help             show this help
 
-The caller needs secretsmanager:DescribeSecret, GetSecretValue and ListSecretVersionIds, lambda:GetFunctionConfiguration,
+The caller needs secretsmanager:DescribeSecret and GetSecretValue, lambda:GetFunctionConfiguration,
 iam:ListAccessKeys and GetAccessKeyLastUsed; the actions also iam:UpdateAccessKey or DeleteAccessKey,
 secretsmanager:TagResource/UntagResource (tags ses-smtp-rotation:*) and sns:Publish.
 
@@ -64,15 +64,15 @@ export const retireCommand: Command = {
       throw new UsageError('--key-id names the key an action applies to: add --reactivate, --resume or --now');
     }
     const { secretId, runtime, clients } = secretCommandContext(values, io);
-    const secret = await readSecretState(clients.secrets, secretId);
-    const fn = secret.rotationLambdaArn
-      ? await readFunctionState(clients.lambda(regionOfArn(secret.rotationLambdaArn)), secret.rotationLambdaArn)
+    const meta = await describeSecret(clients.secrets, secretId, clients.region);
+    const fn = meta.rotationLambdaArn
+      ? await readFunctionState(clients.lambda(regionOfArn(meta.rotationLambdaArn)), meta.rotationLambdaArn)
       : undefined;
     if (!fn?.ok) {
       println(io.stderr, `warning: ${fn?.problem ?? 'no rotation function is attached'}; assuming the default policy`);
     }
     const policy = fn?.ok ? fn.config.retirement : undefined;
-    const state = await readRetirement(clients, secret.arn, policy, runtime.clock.now());
+    const state = await readRetirement(clients, meta, policy, runtime.clock.now());
     if (!values.json) printView(io, state.view);
     if (action === undefined) {
       if (values.json) println(io.stdout, JSON.stringify({ ...state.view, action: null }, null, 2));

@@ -1,19 +1,17 @@
-import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { stillRunningAdvice, unfinishedRotationAdvice } from '../advice';
-import { regionOfArn, SECRET_COMMAND_FLAGS } from '../aws-clients';
-import { awsCall } from '../aws-errors';
+/**
+ * `rotate`: the command's surface (help, flags, the --json document and the exit code). Starting the rotation is in
+ * rotate-start.ts, following it (--wait) in rotate-wait.ts, giving it up (--abandon) in rotate-abandon.ts.
+ */
+import { stillRunningAdvice } from '../advice';
+import { SECRET_COMMAND_FLAGS } from '../aws-clients';
 import { EXIT, parseFlags, type Command } from '../command';
-import { findStepFailure, type StepFailure } from '../function-log';
 import { println, type Io } from '../io';
-import { requestRetirement, requestTag, withdrawRetirement, type RetirementRequest } from '../retirement-request';
-import type { PushView } from '../push-state';
-import { assessManual, readManualStatus } from '../manual-status';
-import { pushFailureLines, watchRotation, type WatchResult } from '../rotation-watch';
-import { secretCommandContext, type SecretCommandContext } from '../runtime';
-import { readFunctionState, readSecretState, rotationUnfinished, type SecretState } from '../secret-state';
+import type { RetirementRequest } from '../retirement-request';
+import { secretCommandContext } from '../runtime';
 import { ABANDON_HELP, runAbandon } from './rotate-abandon';
+import { emptyRotateReport } from './rotate-report';
+import { startRotation } from './rotate-start';
 import { AwsCallError, UsageError } from '../errors';
-import type { RotationConfig } from '../../rotation/config';
 
 const HELP = `Usage: ses-smtp-rotation rotate --secret-id <id> [--wait | --abandon] [--timeout <minutes>]
                                 [--emergency | --immediate-retirement] [--json]
@@ -54,44 +52,12 @@ Exit codes: 0 started (or, with --wait, complete), 1 not started, a step or the 
 2 usage error, 130 interrupted (Ctrl-C) while waiting.
 ${ABANDON_HELP}`;
 
-type Outcome =
-  'started' | WatchResult['outcome'] | 'unfinished-rotation' | 'not-configured' | 'aws-error' | 'watch-failed';
-
-/** The --json shape (documented in the README, "Operator CLI"); every key always present. */
-interface RotateReport {
-  secretArn: string;
-  versionId: string | null;
-  waited: boolean;
-  outcome: Outcome;
-  steps: WatchResult['steps'];
-  push: PushView | null;
-  failure: StepFailure | null;
-  problems: string[];
-  next: string[];
-  warnings: string[];
-  error: { kind: 'aws'; message: string } | null;
-}
-
-const JSON_FIELDS: readonly (keyof RotateReport)[] = [
-  'secretArn',
-  'versionId',
-  'waited',
-  'outcome',
-  'steps',
-  'push',
-  'failure',
-  'problems',
-  'next',
-  'warnings',
-  'error',
-];
-
 /** `rotate`: start a rotation now, optionally following it to the end. */
 export const rotateCommand: Command = {
   name: 'rotate',
   summary: 'rotate now (RotateSecret); --wait follows it step by step',
   help: HELP,
-  jsonFields: JSON_FIELDS,
+  jsonFields: Object.keys(emptyRotateReport('', false)),
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseFlags(args, {
       ...SECRET_COMMAND_FLAGS,
@@ -124,26 +90,14 @@ export const rotateCommand: Command = {
     }
     const timeoutMinutes = parseTimeout(values.timeout);
     const context = secretCommandContext(values, io);
-    const report: RotateReport = {
-      secretArn: context.secretId,
-      versionId: null,
-      waited: values.wait,
-      outcome: 'started',
-      steps: [],
-      push: null,
-      failure: null,
-      problems: [],
-      next: [],
-      warnings: [],
-      error: null,
-    };
+    const report = emptyRotateReport(context.secretId, values.wait);
     const finish = (code: number): number => {
       if (values.json) println(io.stdout, JSON.stringify(report, null, 2));
       return code;
     };
     try {
       return finish(
-        await rotate({
+        await startRotation({
           ...context,
           io,
           json: values.json,
@@ -166,221 +120,6 @@ export const rotateCommand: Command = {
     }
   },
 };
-
-interface RotateRun extends SecretCommandContext {
-  readonly io: Io;
-  readonly json: boolean;
-  readonly wait: boolean;
-  /** How this rotation retires the old keys, when not by the installation's policy. */
-  readonly retirement?: RetirementRequest;
-  readonly timeoutMinutes: number;
-  readonly report: RotateReport;
-}
-
-async function rotate(run: RotateRun): Promise<number> {
-  const { io, secretId, clients, report } = run;
-  const say = (line: string) => (run.json ? undefined : println(io.stdout, line));
-  const state = await readSecretState(clients.secrets, secretId, clients.region);
-  report.secretArn = state.arn;
-  if (!state.rotationLambdaArn) {
-    report.outcome = 'not-configured';
-    report.problems.push('rotation is not configured: no rotation function is attached to the secret');
-    report.next.push(
-      'deploy the ses-smtp-rotation construct for this secret (it attaches the function and the schedule), ' +
-        'then run ses-smtp-rotation preflight --secret-id ' +
-        secretId,
-    );
-    report.problems.forEach((p) => println(io.stderr, `error: ${p}`));
-    report.next.forEach((n) => println(io.stderr, n));
-    return EXIT.failure;
-  }
-  if (rotationUnfinished(state)) {
-    return refuseUnfinished(io, report, secretId, state, await manualWait(run, state));
-  }
-
-  let versionId: string;
-  // --emergency / --immediate-retirement: the function learns it from the secret's tag, set before the rotation.
-  const retirement = run.retirement;
-  if (retirement) {
-    await awsCall(
-      {
-        action: 'secretsmanager:TagResource',
-        resource: `secret ${state.arn} (tag ${requestTag(retirement)})`,
-        ...(clients.region ? { region: clients.region } : {}),
-      },
-      () => requestRetirement(clients.secrets, state.arn, retirement, run.runtime.clock.now(), say),
-    );
-  }
-  try {
-    const out = await awsCall(
-      {
-        action: 'secretsmanager:RotateSecret',
-        resource: `secret ${state.arn} (and lambda:InvokeFunction on ${state.rotationLambdaArn})`,
-        ...(clients.region ? { region: clients.region } : {}),
-      },
-      () => clients.secrets.send(new RotateSecretCommand({ SecretId: state.arn })),
-    );
-    versionId = out.VersionId ?? '';
-  } catch (error) {
-    if (retirement) await withdrawRetirement(clients.secrets, state.arn, retirement);
-    const cause = error instanceof AwsCallError ? error.errorName : '';
-    if (cause === 'InvalidRequestException' && /previous rotation/i.test((error as Error).message)) {
-      // Another rotation started between our read and our call.
-      return refuseUnfinished(io, report, secretId, await readSecretState(clients.secrets, secretId, clients.region));
-    }
-    throw error;
-  }
-  report.versionId = versionId;
-  say(`rotation started: version ${versionId} of ${state.name}`);
-  if (!run.wait) {
-    report.next.push(`follow it with: ses-smtp-rotation status --secret-id ${secretId} (or rerun with --wait)`);
-    say(report.next[0] ?? '');
-    return EXIT.ok;
-  }
-  return follow(run, state.arn, state.rotationLambdaArn, versionId);
-}
-
-async function follow(run: RotateRun, secretArn: string, functionArn: string, versionId: string): Promise<number> {
-  const { io, secretId, clients, runtime, report } = run;
-  const say = (line: string) => (run.json ? undefined : println(io.stdout, line));
-  const warn = (line: string) => {
-    report.warnings.push(line);
-    if (!run.json) println(io.stderr, `warning: ${line}`);
-  };
-  const fnRegion = regionOfArn(functionArn);
-  const fn = await readFunctionState(clients.lambda(fnRegion), functionArn);
-  if (!fn.ok) warn(`${fn.problem}; the host push cannot be followed, only the secret and the keys`);
-  const started = runtime.clock.now();
-  const abort = new AbortController();
-  const stopListening = runtime.onInterrupt(() => abort.abort());
-  let result: WatchResult;
-  try {
-    result = await watchRotation({
-      secrets: clients.secrets,
-      ssm: clients.ssm(fnRegion),
-      iam: clients.iam,
-      clock: runtime.clock,
-      secretArn,
-      versionId,
-      ...(fn.ok ? { documentName: fn.config.fleet.documentName, iamUserName: fn.config.iamUserName } : {}),
-      ...(!fn.ok && fn.iamUserName ? { iamUserName: fn.iamUserName } : {}),
-      ...(fn.logGroup
-        ? {
-            findFailure: () =>
-              findStepFailure(clients.logs(fnRegion), {
-                logGroup: fn.logGroup ?? '',
-                versionId,
-                since: started - 60_000,
-                ...(fnRegion ? { region: fnRegion } : {}),
-              }),
-          }
-        : {}),
-      ...(fnRegion ? { region: fnRegion } : {}),
-      pollIntervalMs: runtime.pollIntervalMs,
-      deadline: runtime.clock.now() + run.timeoutMinutes * 60_000,
-      onProgress: say,
-      onWarning: warn,
-      ...(fn.ok && fn.config.manualConsumers
-        ? { findManualWait: (state: SecretState) => manualWaitOf(run, state, fn.config) }
-        : {}),
-      signal: abort.signal,
-    });
-  } finally {
-    stopListening();
-  }
-  report.outcome = result.outcome;
-  report.steps = [...result.steps];
-  report.push = result.push ?? null;
-  report.failure = result.failure ?? null;
-  report.problems = [...result.problems];
-  if (result.outcome === 'complete') {
-    say('rotation complete');
-    return EXIT.ok;
-  }
-  if (result.outcome === 'waiting-for-people') {
-    // Not a failure: the rotation goes on as designed, and completes when the last person confirms.
-    const [who, ...steps] = result.waiting ?? [];
-    report.next.push(...(result.waiting ?? []).map((l) => l.trim()));
-    say(`waiting: every host confirmed; ${who ?? ''}`);
-    steps.forEach((line) => say(line));
-    return EXIT.ok;
-  }
-  if (result.outcome === 'interrupted') {
-    report.next.push(
-      'The rotation goes on in Secrets Manager: interrupting the wait does not stop it. ' +
-        `Check it with: ses-smtp-rotation status --secret-id ${secretId} (or rotate again with --wait later).`,
-    );
-    println(io.stderr, `interrupted: stopped following version ${versionId}`);
-    if (!run.json) report.next.forEach((n) => println(io.stderr, n));
-    return EXIT.interrupted;
-  }
-  if (result.outcome === 'step-failed' && result.failure) {
-    const f = result.failure;
-    println(io.stderr, `error: rotation failed before the push: step ${f.step} failed at ${f.at}`);
-    if (!run.json) {
-      println(io.stderr, `  ${f.errorName}: ${f.reason}`);
-      println(io.stderr, `  (from the function's log group ${f.logGroup})`);
-    }
-    report.next.push(`fix: ${f.fix}`, 'Nothing was pushed and nothing promoted: every host still holds a working key.');
-  } else if (result.outcome === 'push-failed' && result.push) {
-    const lines = pushFailureLines(result.push);
-    report.problems = lines;
-    println(io.stderr, `error: the push to the hosts failed (SSM command ${result.push.commandId}):`);
-    if (!run.json) lines.forEach((l) => println(io.stderr, `  ${l}`));
-    report.next.push(
-      'Nothing was promoted: the old key stays valid, and hosts that switched hold the new key, which also works. ' +
-        'Fix the hosts named, then let Secrets Manager retry: each retry sends a new command to every target.',
-    );
-  } else {
-    println(io.stderr, `error: the rotation did not complete within ${run.timeoutMinutes} minutes`);
-  }
-  report.next.push(stillRunningAdvice(secretId));
-  if (!run.json) report.next.forEach((n) => println(io.stderr, n));
-  return EXIT.failure;
-}
-
-/** The steps people still owe when the unfinished rotation waits for manual consumers (else none). */
-async function manualWait(run: RotateRun, state: SecretState): Promise<string[]> {
-  if (!state.rotationLambdaArn) return [];
-  const fn = await readFunctionState(run.clients.lambda(regionOfArn(state.rotationLambdaArn)), state.rotationLambdaArn);
-  return fn.ok ? manualWaitOf(run, state, fn.config) : [];
-}
-
-/** {@link manualWait} with the function's configuration at hand (status's reading, the same lines). */
-async function manualWaitOf(run: RotateRun, state: SecretState, config: RotationConfig): Promise<string[]> {
-  try {
-    const manual = await readManualStatus(run.clients, state, config, run.runtime.clock.now());
-    return assessManual(manual, state.arn).next;
-  } catch {
-    return []; // the generic advice still applies; status names a registry problem
-  }
-}
-
-function refuseUnfinished(
-  io: Io,
-  report: RotateReport,
-  secretId: string,
-  state: SecretState,
-  manual: readonly string[] = [],
-): number {
-  if (manual.length > 0) {
-    // Waiting for people is not a stuck rotation: say who, and how it goes on.
-    const [problem, ...next] = manual;
-    report.outcome = 'unfinished-rotation';
-    report.problems.push(`a rotation is in progress: ${problem ?? ''}`);
-    report.next.push(...next.map((n) => n.trim()));
-    println(io.stderr, `error: a rotation is in progress: ${problem ?? ''}`);
-    for (const line of next) println(io.stderr, line);
-    return EXIT.failure;
-  }
-  const [problem, ...next] = unfinishedRotationAdvice(secretId, state);
-  report.outcome = 'unfinished-rotation';
-  report.problems.push(problem ?? '');
-  report.next.push(...next);
-  println(io.stderr, `error: ${problem ?? ''}`);
-  for (const line of next) println(io.stderr, line);
-  return EXIT.failure;
-}
 
 function parseTimeout(text: string | undefined): number {
   if (text === undefined) return 30;

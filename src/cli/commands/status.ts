@@ -4,7 +4,8 @@ import { table, when } from '../format';
 import { println, type Io } from '../io';
 import { failedHostLines, progressPhrase } from '../push-state';
 import { secretCommandContext } from '../runtime';
-import { emptyStatusReport, gatherStatus, type StatusReport } from '../status-report';
+import { gatherStatus } from '../status-report';
+import { emptyStatusReport, type StatusReport } from '../status-view';
 
 const HELP = `Usage: ses-smtp-rotation status --secret-id <id> [--json] [--region <region>] [--profile <profile>]
 

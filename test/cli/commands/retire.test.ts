@@ -39,6 +39,19 @@ describe('retire', () => {
     expect(leakedSecrets(account, printed(io))).toEqual([]);
   });
 
+  it('reads DescribeSecret once for both the function policy and the retirement state', async () => {
+    const r = await retiring();
+    account = r.account;
+    const from = account.recorder.calls.length;
+
+    const code = await main(['retire', '--secret-id', account.secrets.arn], sandboxIo(account));
+
+    expect(code).toBe(0);
+    const calls = account.recorder.calls.slice(from).map((c) => `${c.service}:${c.operation}`);
+    expect(calls.filter((c) => c === 'SecretsManager:DescribeSecret')).toHaveLength(1);
+    expect(calls).toContain('Lambda:GetFunctionConfiguration');
+  });
+
   it('--reactivate turns a deactivated key back on and the pass then waits for --resume', async () => {
     // Prepare: the pass deactivated the old key.
     const r = await retiring();

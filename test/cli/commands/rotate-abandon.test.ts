@@ -25,6 +25,23 @@ function pendingKeyId(account: SandboxAccount): string {
   return (JSON.parse(account.secrets.peekValue(pending)!) as { username: string }).username;
 }
 
+/** The top-level keys of `rotate --abandon --json` (README, "Operator CLI"). */
+const ABANDON_KEYS = [
+  'actions',
+  'currentKeyId',
+  'currentVersionId',
+  'failedHosts',
+  'next',
+  'notified',
+  'outcome',
+  'pendingKeyId',
+  'pendingVersionId',
+  'problems',
+  'push',
+  'secretArn',
+  'summary',
+];
+
 const MUTATIONS = ['SendCommand', 'UpdateSecretVersionStage', 'DeleteAccessKey', 'PutSecretValue'];
 
 /** The mutating AWS calls made since call index `from`. */
@@ -164,23 +181,7 @@ describe('rotate --abandon', () => {
 
     expect(code).toBe(0);
     const report = JSON.parse(io.out()) as Record<string, unknown>;
-    expect(Object.keys(report).sort()).toEqual(
-      [
-        'actions',
-        'currentKeyId',
-        'currentVersionId',
-        'failedHosts',
-        'next',
-        'notified',
-        'outcome',
-        'pendingKeyId',
-        'pendingVersionId',
-        'problems',
-        'push',
-        'secretArn',
-        'summary',
-      ].sort(),
-    );
+    expect(Object.keys(report).sort()).toEqual([...ABANDON_KEYS].sort());
     expect(report).toMatchObject({
       outcome: 'abandoned',
       pendingVersionId: pending,
