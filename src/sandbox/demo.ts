@@ -3,10 +3,10 @@ import type { Step } from '../rotation/event';
 import type { SmtpProbe } from '../rotation/ports';
 import { createSmtpProbe } from '../smtp';
 import { SandboxAccount } from './account';
-import { demoManual, registerManualConsumers, type ManualProof } from './demo-manual';
+import type { ManualProof } from './demo-manual';
 import { crashPlan, narratingLog, wireProgress } from './demo-narration';
 import { prove, provenHosts, smtpLogin, type DemoProof } from './demo-proof';
-import { demoRetirement, type RetirementProof } from './demo-retirement';
+import type { RetirementProof } from './demo-retirement';
 import { continueRotation, runRotation, type DriverOptions, type RotationRun } from './rotation-driver';
 import { SesLikeSmtpEndpoint } from './smtp-endpoint';
 import { createTlsAuthority } from './tls-authority';
@@ -202,7 +202,9 @@ async function rotateAndProve(
     ...crashPlan(account, options.crashAt, print),
   };
   const runs: RotationRun[] = [];
-  const manualNames = options.manual ? registerManualConsumers(account, options.manual) : [];
+  // The manual and retirement acts (and the CLI commands they run) load only when asked for.
+  const manualAct = options.manual ? await import('./demo-manual') : undefined;
+  const manualNames = manualAct && options.manual ? manualAct.registerManualConsumers(account, options.manual) : [];
   if (manualNames.length > 0) {
     print(`Manual consumers (changed by hand, confirmed with the CLI): ${manualNames.join(', ')}; on the old key.`);
     print('');
@@ -227,8 +229,8 @@ async function rotateAndProve(
   }
 
   let manual: ManualProof | undefined;
-  if (manualNames.length > 0 && runs.at(-1)?.succeeded) {
-    const shown = await demoManual(
+  if (manualAct && manualNames.length > 0 && runs.at(-1)?.succeeded) {
+    const shown = await manualAct.demoManual(
       account,
       runs.at(-1)!,
       { names: manualNames, silent: options.manualSilent === true, login, driver },
@@ -246,7 +248,9 @@ async function rotateAndProve(
   const audit = account.notifications.filter((n) => n.subject?.includes('rotated')).at(-1)?.message;
   const retirement =
     account.retirement === 'staged' && oldCredential && runs.at(-1)?.succeeded
-      ? await demoRetirement(account, login, oldCredential, print, { stray: options.strayConsumer === true })
+      ? await (
+          await import('./demo-retirement')
+        ).demoRetirement(account, login, oldCredential, print, { stray: options.strayConsumer === true })
       : undefined;
   const proof = await prove(account, login, oldCredential, hostCount);
   print('');

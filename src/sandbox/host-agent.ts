@@ -1,7 +1,7 @@
 import { RESULT_MARKER } from '../core/document-contract';
 import { maskKeyId } from '../core/mask';
 import { passwordForRelay } from '../core/regional-passwords';
-import { parseSecretValue, type SmtpCredential } from '../core/secret';
+import { parseSecretValue, type SecretValue, type SmtpCredential } from '../core/secret';
 import type { SandboxAccount } from './account';
 import type { HostRunner } from './fake-fleet-hosts';
 
@@ -11,6 +11,14 @@ import type { HostRunner } from './fake-fleet-hosts';
  * not recorded as an API call of the rotation.
  */
 export function hostAgent(account: SandboxAccount): HostRunner {
+  // Every relay fetches the version itself, but a fleet fetches the same few strings: each is parsed once.
+  const parsedValues = new Map<string, SecretValue>();
+  const parse = (secretString: string | undefined): SecretValue => {
+    if (secretString === undefined) return parseSecretValue(secretString);
+    let parsed = parsedValues.get(secretString);
+    if (parsed === undefined) parsedValues.set(secretString, (parsed = parseSecretValue(secretString)));
+    return parsed;
+  };
   return async (host, request) => {
     const versionId = request.parameters.VersionId?.[0] ?? '';
     const mta = host.mta ?? (host.platform === 'Windows' ? 'iis' : 'postfix');
@@ -20,7 +28,7 @@ export function hostAgent(account: SandboxAccount): HostRunner {
         SecretId: request.parameters.SecretArn?.[0],
         VersionId: versionId,
       });
-      const parsed = parseSecretValue(value.SecretString);
+      const parsed = parse(value.SecretString);
       if (parsed.kind !== 'credential') throw new Error('secret holds no credential');
       credential = parsed.credential;
     } catch {
