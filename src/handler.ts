@@ -1,138 +1,25 @@
 /**
- * The rotation Lambda's entry point. Clients, configuration and adapters are built once per container (on the
- * first invocation, so a configuration error is reported as that invocation's error, with the variable's name).
+ * The rotation Lambda's entry point: the handler of `handler-core.ts` with Powertools' logger for whatever the
+ * overrides do not replace.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
-import {
-  copyOnFirstUse,
-  fleetOnFirstUse,
-  keysOnFirstUse,
-  metricsOnFirstUse,
-  notifierOnFirstUse,
-  probeOnFirstUse,
-  registryOnFirstUse,
-} from './adapters/on-first-use';
-import { SecretStore } from './aws/secret-store';
-import { Deadline, systemClock, type Clock } from './core/clock';
-import { loadConfig, type RotationConfig } from './rotation/config';
-import type { Log, RetirementMetrics, RotationDeps } from './rotation/deps';
-import type { Fleet, SmtpProbe } from './rotation/ports';
-import { runRetirementPass, type RetirementReport } from './rotation/retire-pass';
-import { parseInvocation } from './rotation/retirement-state';
-import { runStep } from './rotation/rotator';
+import { createRotationHandler, type HandlerOverrides, type ProductionLog, type RotationHandler } from './handler-core';
 
-/** The part of the Lambda context the handler uses. */
-export interface LambdaContextLike {
-  getRemainingTimeInMillis(): number;
-}
-
-/** Replacements for the offline sandbox and tests; production uses none. */
-export interface HandlerOverrides {
-  readonly env?: NodeJS.ProcessEnv;
-  readonly clock?: Clock;
-  readonly log?: Log;
-  readonly probe?: SmtpProbe;
-  readonly fleet?: Fleet;
-  /** Replaces Powertools metrics (the sandbox records instead of printing EMF). */
-  readonly recordMetrics?: (hostsUpdated: number, durationSeconds: number | undefined) => void;
-  /** Replaces Powertools metrics of the retirement pass. */
-  readonly recordRetirementMetrics?: (metrics: RetirementMetrics) => void;
-}
+export type { HandlerOverrides, LambdaContextLike } from './handler-core';
 
 /** Builds a handler; `handler` below is the production one. */
-export function createHandler(overrides: HandlerOverrides = {}) {
+export function createHandler(overrides: HandlerOverrides = {}): RotationHandler {
   const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ses-smtp-rotation' });
-  const log: Log = overrides.log ?? powertoolsLog(logger);
-  let deps: RotationDeps | undefined;
-
-  /**
-   * Runs `work` with `keys` on every log line (and the secret's ARN on Powertools' lines), logs a failure as
-   * `failed` with the error's name and message (never a stack or a secret), and rethrows it for Lambda to record.
-   */
-  const logged = async <T>(
-    secretArn: string,
-    keys: Record<string, string>,
-    failed: string,
-    work: (d: RotationDeps, keyedLog: Log) => Promise<T>,
-  ): Promise<T> => {
-    logger.appendKeys({ ...keys, secretArn });
-    const keyedLog = overrides.log ? withKeys(overrides.log, keys) : log;
-    try {
-      deps ??= buildDeps(overrides, log);
-      return await work({ ...deps, log: keyedLog }, keyedLog);
-    } catch (error) {
-      keyedLog.error(failed, { errorName: (error as Error).name, errorMessage: (error as Error).message });
-      throw error;
-    } finally {
-      logger.resetKeys();
-    }
-  };
-
-  return async (rawEvent: unknown, context: LambdaContextLike): Promise<void | RetirementReport> => {
-    const invocation = parseInvocation(rawEvent);
-    if (invocation.kind === 'retire') {
-      const { event } = invocation;
-      return logged(event.secretId, { action: 'retire' }, 'retirement pass failed', (d) => runRetirementPass(d, event));
-    }
-    const event = invocation.event;
-    // Never the RotationToken: Secrets Manager keeps it out of CloudTrail, we keep it out of logs.
-    const keys = { step: event.step, versionId: event.token };
-    return logged(event.secretId, keys, 'step failed', async (d, stepLog) => {
-      const deadline = Deadline.after(d.clock, context.getRemainingTimeInMillis(), d.config.safetyMarginMs);
-      await runStep(d, event, deadline);
-      stepLog.info('step completed');
-    });
-  };
+  return createRotationHandler(overrides, powertoolsLog(logger));
 }
 
-function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
-  const config: RotationConfig = loadConfig(overrides.env ?? process.env);
-  if (config.regionWarning) log.warn(config.regionWarning);
-  for (const { warning } of config.additionalRegions ?? []) if (warning) log.warn(warning);
-  const clock = overrides.clock ?? systemClock;
-  // Loaded on first use: a cold start for createSecret parses and runs no SSM, SNS, DynamoDB or nodemailer code.
-  const adapters = () => import('./adapters/production');
-  const fleet = overrides.fleet ?? fleetOnFirstUse(async () => (await adapters()).ssmFleet(config, clock, log));
-  const probe = overrides.probe ?? probeOnFirstUse(async () => (await adapters()).smtpProbe(config, clock));
-  const topicArn = config.notificationTopicArn;
-  const manual = config.manualConsumers;
-  const copy = config.parameterCopy;
-  const namespace = process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SesSmtpRotation';
-  const metrics = metricsOnFirstUse(async () => (await import('./adapters/metrics')).powertoolsMetrics(namespace));
-  const record = overrides.recordMetrics ?? metrics.rotation;
-  return {
-    config,
-    secrets: new SecretStore(new SecretsManagerClient({})),
-    keys: keysOnFirstUse(async () => (await import('./adapters/keys')).accessKeys()),
-    probe,
-    fleet,
-    ...(topicArn ? { notifier: notifierOnFirstUse(async () => (await adapters()).snsNotifier(topicArn)) } : {}),
-    ...(manual
-      ? { registry: registryOnFirstUse(async () => (await adapters()).consumerRegistry(manual.tableName)) }
-      : {}),
-    ...(copy ? { parameterCopy: copyOnFirstUse(copy.name, async () => (await adapters()).parameterCopy(copy)) } : {}),
-    clock,
-    log,
-    onCompleted: (audit, durationMs) =>
-      record(audit.hostsUpdated, durationMs === undefined ? undefined : durationMs / 1000),
-    onRetirementPass: overrides.recordRetirementMetrics ?? metrics.retirement,
-  };
-}
-
-function powertoolsLog(logger: Logger): Log {
+function powertoolsLog(logger: Logger): ProductionLog {
   return {
     info: (message, attributes) => logger.info(message, (attributes ?? {}) as never),
     warn: (message, attributes) => logger.warn(message, (attributes ?? {}) as never),
     error: (message, attributes) => logger.error(message, (attributes ?? {}) as never),
-  };
-}
-
-function withKeys(log: Log, keys: Record<string, unknown>): Log {
-  return {
-    info: (m, a) => log.info(m, { ...keys, ...a }),
-    warn: (m, a) => log.warn(m, { ...keys, ...a }),
-    error: (m, a) => log.error(m, { ...keys, ...a }),
+    appendKeys: (keys) => logger.appendKeys(keys as never),
+    resetKeys: () => logger.resetKeys(),
   };
 }
 

@@ -1,6 +1,7 @@
-import { createHandler, type HandlerOverrides } from '../handler';
+import type { HandlerOverrides } from '../handler-core';
 import type { RetirementReport } from '../rotation/retire-pass';
 import type { SandboxAccount } from './account';
+import { recordingOverrides, sandboxHandler } from './sandbox-handler';
 
 /** How one retirement pass ended. */
 export type PassOutcome =
@@ -16,8 +17,8 @@ export async function runRetirementPass(
   account: SandboxAccount,
   options: { env?: NodeJS.ProcessEnv; handler?: Omit<HandlerOverrides, 'env' | 'clock'>; event?: unknown } = {},
 ): Promise<PassOutcome> {
-  const handler = createHandler({
-    recordRetirementMetrics: (m) => void account.retirementMetrics.push(m),
+  const handler = await sandboxHandler({
+    ...recordingOverrides(account),
     ...options.handler,
     env: account.env(options.env),
     clock: account.clock,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createHandler, type HandlerOverrides } from '../handler';
+import type { HandlerOverrides, RotationHandler } from '../handler-core';
 import { STEPS, type Step } from '../rotation/event';
 import type { SandboxAccount } from './account';
+import { recordingOverrides, sandboxHandler } from './sandbox-handler';
 
 /** How one invocation ended. */
 export interface InvocationOutcome {
@@ -61,16 +62,13 @@ export async function continueRotation(
   const timeoutMs = options.timeoutMs ?? 900_000;
   const invocations: InvocationOutcome[] = [];
   const newHandler = () =>
-    createHandler({
-      recordMetrics: (hostsUpdated, durationSeconds) =>
-        void account.metrics.push({ hostsUpdated, ...(durationSeconds !== undefined ? { durationSeconds } : {}) }),
+    sandboxHandler({
+      ...recordingOverrides(account),
       ...options.handler,
       env: account.env(options.env),
       clock: account.clock,
-      // An explicit `log: undefined` selects the production (Powertools) logger.
-      log: options.handler && 'log' in options.handler ? options.handler.log : account.log(),
     });
-  let handler = newHandler();
+  let handler = await newHandler();
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
     if (attempt > 1) {
       account.clock.advance(options.retryDelayMs ?? 60_000);
@@ -84,7 +82,7 @@ export async function continueRotation(
         : await invoke(account, handler, step, token, timeoutMs, attempt);
       invocations.push(outcome);
       options.onInvocation?.(outcome);
-      if (outcome.result === 'crashed') handler = newHandler();
+      if (outcome.result === 'crashed') handler = await newHandler();
       if (outcome.result !== 'ok') {
         failed = true;
         break;
@@ -100,7 +98,7 @@ export async function continueRotation(
 
 async function invoke(
   account: SandboxAccount,
-  handler: ReturnType<typeof createHandler>,
+  handler: RotationHandler,
   step: Step,
   token: string,
   timeoutMs: number,
