@@ -1,19 +1,9 @@
-import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import {
-  DescribeDocumentCommand,
-  DescribeInstanceInformationCommand,
-  GetParameterCommand,
-  PutParameterCommand,
-  SSMClient,
-} from '@aws-sdk/client-ssm';
 import { smtpEndpoint } from '../core/endpoint';
-import type { SmtpCredential } from '../core/secret';
 import type { RetirementMetrics } from '../rotation/deps';
 import type { SmtpProbe } from '../rotation/ports';
 import { CallRecorder } from './call-recorder';
 import { hostAgent } from './host-agent';
-import { makeHosts, type FakeHost, type MakeHostsOptions } from './fake-fleet-hosts';
+import { makeHosts, type FakeHost } from './fake-fleet-hosts';
 import { FakeCloudWatchLogs } from './fake-cloudwatch-logs';
 import { FakeDynamoDb } from './fake-dynamodb';
 import { FakeParameterStore } from './fake-parameter-store';
@@ -26,54 +16,10 @@ import { FakeSsmInventory } from './fake-ssm-inventory';
 import { DEFAULT_FAKE_DOCUMENT } from './fake-ssm-validation';
 import { SandboxSesProbe } from './sandbox-probe';
 import { VirtualClock } from './virtual-clock';
-import { routeClient, wireDynamoDb, wireIam, wireSecretsManager, wireSns, wireSts, type Wiring } from './wire';
-import { ssmRoutes } from './wire-fake-ssm';
+import type { CapturedLog, HostCredential, SandboxOptions } from './account-options';
+import { wireAccount, type AccountWirings } from './account-wiring';
 
-/** How the sandbox account starts. */
-export interface SandboxOptions {
-  readonly region?: string;
-  readonly userName?: string;
-  readonly hosts?: number;
-  readonly platforms?: MakeHostsOptions['platforms'];
-  /** `none`: no version at all (CloudFormation); `settings`: settings-only JSON (the CDK construct). */
-  readonly initialSecret?: 'none' | 'settings';
-  /** The bank's first day: one console-made key already configured on every host (default true). */
-  readonly adoptConsoleKey?: boolean;
-  readonly autoCurrentOnFirstValue?: boolean;
-  /** SMTP endpoint the credential records (default the region's SES host; the demo uses its local server). */
-  readonly endpoint?: string;
-  readonly port?: number;
-  /** Per-host document run time in virtual milliseconds. */
-  readonly hostDurationMs?: number;
-  /**
-   * Retirement policy of the function (RETIREMENT_POLICY). Default `immediate`, so scenarios written before the
-   * staged retirement keep their one-key end state; the product's own default is `staged`.
-   */
-  readonly retirement?: 'immediate' | 'staged';
-  /**
-   * A disaster-recovery region (SES_ADDITIONAL_REGIONS): every other host (the 2nd, 4th, …) relays to its regional
-   * endpoint and so installs its password.
-   * @default none (single region)
-   */
-  readonly additionalRegion?: string;
-  /**
-   * Creates the manual-consumer registry table and configures the function with it (MANUAL_CONSUMERS_TABLE).
-   * Default false: no table, as before issue 14.
-   */
-  readonly registry?: boolean;
-}
-
-/** One log line the sandbox captured. */
-export interface CapturedLog {
-  readonly level: 'info' | 'warn' | 'error';
-  readonly message: string;
-  readonly attributes?: Record<string, unknown>;
-}
-
-/** What a host has installed. */
-export interface HostCredential extends SmtpCredential {
-  readonly versionId?: string;
-}
+export type { CapturedLog, HostCredential, SandboxOptions } from './account-options';
 
 const TAG_KEY = 'Role';
 const TAG_VALUE = 'smtp-relay';
@@ -115,10 +61,7 @@ export class SandboxAccount {
   /** The disaster-recovery region and the host its relays use, when configured. */
   readonly additionalRegion?: { readonly region: string; readonly endpoint: string };
   /** What routes each client class to its fake; {@link restore} undoes them. Calls are in {@link recorder}. */
-  private readonly wirings: Record<
-    'secretsManager' | 'iam' | 'sns' | 'ssm' | 'lambda' | 'logs' | 'dynamodb' | 'sts',
-    Wiring
-  >;
+  private readonly wirings: AccountWirings;
   /** DynamoDB: the manual-consumer registry table (when {@link SandboxOptions.registry}). */
   readonly dynamodb = new FakeDynamoDb();
   /** The registry table's name, when the account has one. */
@@ -192,30 +135,7 @@ export class SandboxAccount {
         this.promotionViolations.push(...this.manual.promotionViolations(input.MoveToVersionId));
       }
     });
-    this.wirings = {
-      secretsManager: wireSecretsManager(this.secrets, this.recorder),
-      iam: wireIam(this.iam, this.recorder),
-      sns: wireSns(this.notifications, this.recorder),
-      ssm: routeClient(SSMClient, 'SSM', this.recorder, [
-        ...ssmRoutes(this.ssm),
-        [
-          DescribeInstanceInformationCommand,
-          'DescribeInstanceInformation',
-          (i) => this.inventory.describeInstanceInformation(i),
-        ],
-        [DescribeDocumentCommand, 'DescribeDocument', (i) => this.inventory.describeDocument(i)],
-        [PutParameterCommand, 'PutParameter', (i) => this.parameters.putParameter(i)],
-        [GetParameterCommand, 'GetParameter', (i) => this.parameters.getParameter(i)],
-      ]),
-      lambda: routeClient(LambdaClient, 'Lambda', this.recorder, [
-        [GetFunctionConfigurationCommand, 'GetFunctionConfiguration', (i) => this.lambda.getFunctionConfiguration(i)],
-      ]),
-      dynamodb: wireDynamoDb(this.dynamodb, this.recorder),
-      sts: wireSts(() => this.callerArn, this.recorder),
-      logs: routeClient(CloudWatchLogsClient, 'CloudWatchLogs', this.recorder, [
-        [FilterLogEventsCommand, 'FilterLogEvents', (i) => this.cloudWatchLogs.filterLogEvents(i)],
-      ]),
-    };
+    this.wirings = wireAccount(this);
   }
 
   /**
