@@ -17,6 +17,8 @@ import {
   type StateTally,
 } from './fake-ssm-status';
 import type { FakeDocument } from './fake-ssm-validation';
+import { arrival, hookEnding, plannedRun } from './fake-ssm-host-run';
+import { concurrencySlots, nextRampStep, rolloutLimit } from './fake-ssm-rollout';
 import { TimedQueue } from './timed-queue';
 
 export type { CommandStatusView, InvocationState } from './fake-ssm-status';
@@ -136,7 +138,7 @@ export class FakeCommand {
       else if (inv.state === 'Delayed') await this.start(inv, until);
       else if (inv.state === 'InProgress' && inv.ending) this.finish(inv, inv.ending, until);
     }
-    if (!this.stopped && this.errors() > this.limit(this.input.MaxErrors ?? '0', 'floor')) {
+    if (!this.stopped && this.errors() > rolloutLimit(this.input.MaxErrors ?? '0', this.invocations.length, 'floor')) {
       this.stopped = true;
       for (const inv of this.takePending()) this.finish(inv, 'Terminated', t);
     }
@@ -224,51 +226,34 @@ export class FakeCommand {
       this.parked.push(inv);
       return 0;
     }
-    const behaviour = inv.host.behaviour;
-    const platforms = this.document.platformTypes ?? ['Linux', 'Windows'];
-    if (behaviour.kind === 'undeliverable') this.finish(inv, 'Undeliverable', t);
-    else if (behaviour.kind === 'invalid-platform' || !platforms.includes(inv.host.platform)) {
-      this.finish(inv, 'InvalidPlatform', t);
-    } else if (behaviour.kind === 'access-denied') this.finish(inv, 'AccessDenied', t);
-    else if (behaviour.kind === 'delayed') {
-      this.setState(inv, 'Delayed');
-      this.schedule(inv, t + behaviour.delayedMs);
-      return 1;
-    } else {
-      await this.start(inv, t);
-      return 1;
+    const arrived = arrival(inv.host, this.document);
+    if (arrived.kind === 'refused') {
+      this.finish(inv, arrived.state, t);
+      return 0;
     }
-    return 0;
+    if (arrived.kind === 'delayed') {
+      this.setState(inv, 'Delayed');
+      this.schedule(inv, t + arrived.delayedMs);
+    } else await this.start(inv, t);
+    return 1;
   }
 
   /** The command reaches the host: scripted outcomes win, otherwise the host hook decides. */
   private async start(inv: FakeInvocation, t: number): Promise<void> {
-    const behaviour = inv.host.behaviour;
-    const duration = inv.host.durationMs ?? this.timing.defaultDurationMs;
-    const limit = (this.document.executionTimeoutSeconds ?? 600) * 1000;
     this.setState(inv, 'InProgress');
     inv.startedAt = t;
-    if (behaviour.kind === 'execution-timeout' || duration > limit) {
-      Object.assign(inv, { ending: 'ExecutionTimedOut', output: '', exitCode: -1 });
-      this.schedule(inv, t + limit);
+    const run = plannedRun(inv.host, this.timing, this.document);
+    this.schedule(inv, t + run.afterMs);
+    if (run.ending) {
+      Object.assign(inv, run.ending);
       return;
     }
-    this.schedule(inv, t + duration);
-    if (behaviour.kind === 'fail') {
-      Object.assign(inv, { ending: 'Failed', output: behaviour.output ?? '', exitCode: behaviour.exitCode ?? 1 });
-      return;
-    }
-    const parameters = this.input.Parameters ?? {};
-    const documentName = this.input.DocumentName ?? '';
-    try {
-      const result = await this.runner()(inv.host, { commandId: this.id, documentName, parameters });
-      inv.ending = result.status;
-      inv.output = (result.output ?? '').slice(0, 24_000);
-      inv.exitCode = result.status === 'Success' ? 0 : ((result as { exitCode?: number }).exitCode ?? 1);
-    } catch (error) {
-      // The host's script crashed: report the error class only, never a message that might quote a value.
-      Object.assign(inv, { ending: 'Failed', exitCode: 1, output: `host hook threw ${(error as Error).name}` });
-    }
+    const request = {
+      commandId: this.id,
+      documentName: this.input.DocumentName ?? '',
+      parameters: this.input.Parameters ?? {},
+    };
+    Object.assign(inv, await hookEnding(this.runner(), inv.host, request));
   }
 
   private finish(inv: FakeInvocation, state: InvocationState, t: number): void {
@@ -283,26 +268,17 @@ export class FakeCommand {
   }
 
   private slots(t: number): number {
-    if (this.timing.rampStepMs <= 0) return this.cap();
-    const doublings = Math.floor((t - this.resolvedAt) / this.timing.rampStepMs);
-    return Math.min(this.cap(), 2 ** Math.min(Math.max(doublings, 0), 30));
+    return concurrencySlots(this.timing.rampStepMs, t - this.resolvedAt, this.cap());
   }
 
   /** The next time the ramp allows more hosts at once, while it is below the cap. */
   private nextRampAt(): number | undefined {
-    if (this.timing.rampStepMs <= 0 || this.stopped || this.cancelled) return undefined;
-    if (this.slots(this.lastStep) >= this.cap()) return undefined;
-    const steps = Math.floor((this.lastStep - this.resolvedAt) / this.timing.rampStepMs) + 1;
-    return this.resolvedAt + steps * this.timing.rampStepMs;
+    if (this.stopped || this.cancelled) return undefined;
+    const after = nextRampStep(this.timing.rampStepMs, this.lastStep - this.resolvedAt, this.cap());
+    return after === undefined ? undefined : this.resolvedAt + after;
   }
 
   private cap(): number {
-    return Math.max(1, this.limit(this.input.MaxConcurrency ?? '50', 'ceil'));
-  }
-
-  /** "10" → 10; "10%" → 10 % of the targets ([unverified] rounding: concurrency up, errors down). */
-  private limit(text: string, round: 'ceil' | 'floor'): number {
-    if (!text.endsWith('%')) return Number(text);
-    return Math[round]((Number(text.slice(0, -1)) / 100) * this.invocations.length);
+    return Math.max(1, rolloutLimit(this.input.MaxConcurrency ?? '50', this.invocations.length, 'ceil'));
   }
 }
