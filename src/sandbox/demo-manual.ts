@@ -1,8 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConsumerRegistryAdmin } from '../aws/consumer-registry-admin';
-import { SecretStore } from '../aws/secret-store';
+import { confirmCommand } from '../cli/commands/confirm';
+import { EXIT } from '../cli/command';
 import type { SandboxAccount } from './account';
+import { runCliCommand } from './demo-cli';
 import { provenHosts, type Login } from './demo-proof';
 import { runRetirementPass } from './retirement-driver';
 import { continueRotation, type DriverOptions, type RotationRun } from './rotation-driver';
@@ -31,7 +30,7 @@ export function registerManualConsumers(account: SandboxAccount, count: number):
 
 /**
  * After the rotation parked on manual consumers: shows the request, the people switching and confirming with
- * their own identities (the same registry calls `confirm` makes), and the resume the last one triggers; with
+ * their own identities (the real `confirm` command), and the resume the last confirmation triggers; with
  * `silent`, the last consumer never confirms: nothing is promoted, the old key stays, the reminder goes out.
  */
 export async function demoManual(
@@ -41,10 +40,6 @@ export async function demoManual(
   print: (line: string) => void,
 ): Promise<{ proof: ManualProof; resumed?: RotationRun }> {
   const arn = account.secrets.arn;
-  const registry = new ConsumerRegistryAdmin(
-    new DynamoDBClient({ region: account.region }),
-    account.registryTable ?? '',
-  );
   const request = account.notifications.find((n) => n.subject?.startsWith('ACTION NEEDED: change'));
   print('');
   print('Every relay confirmed, but manual consumers are registered: finishSecret asked them and did NOT promote.');
@@ -65,24 +60,23 @@ export async function demoManual(
     resuming = continueRotation(account, token, options.driver).then((r) => void (resumed = r));
     return resuming;
   };
+  const operator = account.callerArn;
   for (const [i, name] of confirming.entries()) {
-    const principal = `arn:aws:sts::111122223333:assumed-role/MailOps/${PEOPLE[i] ?? 'someone'}`;
+    const person = PEOPLE[i] ?? 'someone';
+    const principal = `arn:aws:sts::111122223333:assumed-role/MailOps/${person}`;
     account.clock.advance(3 * 3_600_000);
     print('');
-    print(`${PEOPLE[i] ?? 'someone'} changes ${name} by hand:`);
+    print(`${person} changes ${name} by hand:`);
     print(`  $ ses-smtp-rotation credential show --secret-id ${arn} --pending --reveal`);
     account.manual.switchTo(name, run.token);
-    print(`  $ ses-smtp-rotation confirm --secret-id ${arn} --consumer ${name} --note CHG-${1000 + i}`);
-    await registry.confirm(arn, {
-      consumer: name,
-      versionId: run.token,
-      confirmedBy: principal,
-      confirmedAt: new Date(account.clock.now()).toISOString(),
-      note: `CHG-${1000 + i}`,
-    });
-    confirmedBy.push(principal);
-    print(`  confirmed by ${principal}`);
+    const args = ['--secret-id', arn, '--consumer', name, '--note', `CHG-${1000 + i}`];
+    print(`  $ ses-smtp-rotation confirm ${args.join(' ')}`);
+    // The command records whoever STS says is signed in: this person.
+    account.callerArn = principal;
+    const code = await runCliCommand(confirmCommand, args, account, (l) => print(`    ${l}`));
+    if (code === EXIT.ok) confirmedBy.push(principal);
   }
+  account.callerArn = operator;
   let reminderSent = false;
   if (options.silent) {
     const silent = options.names.at(-1) ?? '';
@@ -94,12 +88,10 @@ export async function demoManual(
     reminderSent = reminder !== undefined;
     print(`  "${reminder?.subject ?? '(no reminder)'}"`);
   } else {
-    print('');
-    print(
-      'The last confirmation re-attempts the pending rotation (RotateSecret): it passes finishSecret and promotes.',
-    );
-    await new SecretStore(new SecretsManagerClient({ region: account.region })).reattempt(arn);
+    // The last confirmation's RotateSecret started the re-attempt; the demo waits for it to end.
     await resuming;
+    print('');
+    print(`The re-attempted rotation ${resumed?.succeeded ? 'passed finishSecret and promoted' : 'did NOT complete'}.`);
   }
   const promoted = account.secrets.versionWithStage('AWSCURRENT') === run.token;
   const oldKeyAlive = options.names.every((n) => account.manual.canSend(n));

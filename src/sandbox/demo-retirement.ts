@@ -5,13 +5,11 @@
  * resumes too early, the consumer breaks at deactivation, `retire --reactivate` rolls back at once, the consumer is
  * moved, and `retire --now` deletes the key.
  */
-import { Writable } from 'node:stream';
-import { Readable } from 'node:stream';
 import { retireCommand } from '../cli/commands/retire';
-import type { RuntimeIo } from '../cli/runtime';
 import { maskKeyId } from '../core/mask';
 import type { SmtpCredential } from '../core/secret';
 import type { SandboxAccount } from './account';
+import { runCliCommand } from './demo-cli';
 import { runRetirementPass } from './retirement-driver';
 
 const HOUR = 3_600_000;
@@ -44,9 +42,8 @@ export async function demoRetirement(
   };
   const retire = async (...args: string[]) => {
     print(`  $ ses-smtp-rotation retire --secret-id <secret> ${args.join(' ')}`.trimEnd());
-    await retireCommand.run(
-      ['--secret-id', account.secrets.arn, ...args],
-      cliIo(account, (l) => print(`    ${l}`)),
+    await runCliCommand(retireCommand, ['--secret-id', account.secrets.arn, ...args], account, (l) =>
+      print(`    ${l}`),
     );
   };
   const printAlert = () => {
@@ -105,23 +102,5 @@ export async function demoRetirement(
     reactivatedWorks,
     keysOnUser,
     ok: held && strayBrokeAtDeactivation && reactivatedWorks && keysOnUser === 1,
-  };
-}
-
-/** An Io for the real CLI command inside the sandbox: its virtual clock, its fakes, output to `print`. */
-function cliIo(account: SandboxAccount, print: (line: string) => void): RuntimeIo {
-  const sink = () =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') print(line);
-        done();
-      },
-    });
-  return {
-    stdin: Readable.from([]),
-    stdout: sink(),
-    stderr: sink(),
-    env: {},
-    runtime: { clock: account.clock },
   };
 }
