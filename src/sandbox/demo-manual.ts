@@ -67,7 +67,8 @@ export async function demoManual(
     account.clock.advance(3 * 3_600_000);
     print('');
     print(`${person} changes ${name} by hand:`);
-    print(`  $ ses-smtp-rotation credential show --secret-id ${arn} --pending --reveal`);
+    // Not run here: it would print the password. The demo switches the consumer itself.
+    print(`  reads the new credential (ses-smtp-rotation credential show --pending --reveal) and configures ${name}`);
     account.manual.switchTo(name, run.token);
     const args = ['--secret-id', arn, '--consumer', name, '--note', `CHG-${1000 + i}`];
     print(`  $ ses-smtp-rotation confirm ${args.join(' ')}`);
