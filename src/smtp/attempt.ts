@@ -78,22 +78,12 @@ function tlsOptions(settings: AttemptSettings): ConnectionOptions {
   };
 }
 
-/** The native half of a SecureContext: Node's own way to add a CA to a context that already trusts the roots. */
-interface NativeContext {
-  addCACert?(pem: string): void;
-}
-
-// One context per extra CA, not per attempt. Passing `ca: [...rootCertificates, extra]` re-parses every public
-// root from PEM (~45 ms); a default context already holds them (parsed once per process), so the extra CA is
-// added to it through the native handle Node's own `ca` option uses, where that handle exists.
+// Building a context parses every public root certificate (~100 ms): do it once per extra CA, not per attempt.
 const contexts = new Map<string, SecureContext>();
 function contextTrusting(extraCaPem: string): SecureContext {
   let context = contexts.get(extraCaPem);
   if (!context) {
-    context = createSecureContext({ minVersion: 'TLSv1.2' });
-    const native = (context as { context?: NativeContext }).context;
-    if (typeof native?.addCACert === 'function') native.addCACert(extraCaPem);
-    else context = createSecureContext({ ca: [...rootCertificates, extraCaPem], minVersion: 'TLSv1.2' });
+    context = createSecureContext({ ca: [...rootCertificates, extraCaPem], minVersion: 'TLSv1.2' });
     contexts.set(extraCaPem, context);
   }
   return context;
