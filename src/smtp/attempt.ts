@@ -12,6 +12,8 @@ export interface AttemptSettings {
   readonly servername?: string;
   /** Extra CA certificate(s) (PEM) trusted in addition to the public roots. */
   readonly extraCaPem?: string;
+  /** Trust `extraCaPem` alone (the offline sandbox). */
+  readonly extraCaOnly?: boolean;
   readonly timeouts: ProbeTimeouts;
   /** SASL mechanism; default: the first the server offers (SES offers PLAIN, then LOGIN). */
   readonly authMethod?: 'PLAIN' | 'LOGIN';
@@ -74,17 +76,21 @@ function tlsOptions(settings: AttemptSettings): ConnectionOptions {
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',
     ...(settings.servername !== undefined && { servername: settings.servername }),
-    ...(settings.extraCaPem !== undefined && { secureContext: contextTrusting(settings.extraCaPem) }),
+    ...(settings.extraCaPem !== undefined && {
+      secureContext: contextTrusting(settings.extraCaPem, settings.extraCaOnly === true),
+    }),
   };
 }
 
-// Building a context parses every public root certificate (~100 ms): do it once per extra CA, not per attempt.
+// Building a context with the public roots parses every one of them (~45 ms): once per extra CA, not per attempt.
 const contexts = new Map<string, SecureContext>();
-function contextTrusting(extraCaPem: string): SecureContext {
-  let context = contexts.get(extraCaPem);
+function contextTrusting(extraCaPem: string, only: boolean): SecureContext {
+  const key = `${only ? 'only' : 'roots'}\n${extraCaPem}`;
+  let context = contexts.get(key);
   if (!context) {
-    context = createSecureContext({ ca: [...rootCertificates, extraCaPem], minVersion: 'TLSv1.2' });
-    contexts.set(extraCaPem, context);
+    const ca = only ? [extraCaPem] : [...rootCertificates, extraCaPem];
+    context = createSecureContext({ ca, minVersion: 'TLSv1.2' });
+    contexts.set(key, context);
   }
   return context;
 }

@@ -31,6 +31,12 @@ export interface SmtpProbeOptions {
    * that supplies it (the function's loadConfig), not again here.
    */
   readonly extraCaPem?: string;
+  /**
+   * Trust `extraCaPem` alone, not the public roots besides it: for the offline sandbox, whose endpoint's certificate
+   * comes from its own CA (and which then skips parsing some 140 public roots). The function never sets it.
+   * @default false
+   */
+  readonly extraCaOnly?: boolean;
   /** Name to verify the certificate against instead of the host (VPC endpoint DNS names). */
   readonly tlsServername?: string;
   /** Overrides the TLS mode derived from the port. */
@@ -102,13 +108,13 @@ export class NodemailerSmtpProbe implements SmtpProbe {
   }
 
   private settingsFor(target: SmtpProbeTarget): AttemptSettings {
-    const { extraCaPem, tlsServername, authMethod } = this.options;
+    const { extraCaPem, extraCaOnly, tlsServername, authMethod } = this.options;
     return {
       host: target.host,
       port: target.port,
       tlsMode: this.options.tlsMode ?? tlsModeForPort(target.port),
       ...(tlsServername !== undefined && tlsServername !== '' && { servername: tlsServername }),
-      ...(extraCaPem !== undefined && { extraCaPem }),
+      ...(extraCaPem !== undefined && { extraCaPem, extraCaOnly: extraCaOnly === true }),
       timeouts: this.timeouts,
       ...(authMethod !== undefined && { authMethod }),
     };

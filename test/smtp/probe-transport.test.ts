@@ -92,6 +92,29 @@ describe('NodemailerSmtpProbe transport security', () => {
     expect(endpoint?.authAttemptCount).toBe(0);
   });
 
+  it('authenticates when it trusts the extra CA alone (the sandbox) and the certificate comes from it', async () => {
+    const port = await startEndpoint();
+
+    const report = await authenticate(port, { extraCaOnly: true });
+
+    expect(report.attempts).toBe(1);
+    expect(endpoint?.authAttemptCount).toBe(1);
+  });
+
+  it('refuses a certificate from another CA when it trusts the extra CA alone', async () => {
+    // Prepare: the endpoint's certificate comes from a second CA; the probe trusts only the first.
+    const other = createTlsAuthority();
+    const port = await startEndpoint({ certificate: other.issueServerCertificate(['127.0.0.1']) });
+
+    // Act
+    const error = await failure(authenticate(port, { extraCaOnly: true }));
+
+    // Assess
+    expect(error).toBeInstanceOf(SmtpTlsError);
+    expect(error.message).toContain('not trusted');
+    expect(endpoint?.authAttemptCount).toBe(0);
+  });
+
   it('refuses a certificate issued for another host name', async () => {
     const port = await startEndpoint({ certificate: ca.issueServerCertificate(['other.example']) });
 
