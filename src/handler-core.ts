@@ -5,15 +5,7 @@
  * never loads Powertools.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  copyOnFirstUse,
-  fleetOnFirstUse,
-  keysOnFirstUse,
-  metricsOnFirstUse,
-  notifierOnFirstUse,
-  probeOnFirstUse,
-  registryOnFirstUse,
-} from './adapters/on-first-use';
+import * as onFirstUse from './adapters/on-first-use';
 import { SecretStore } from './aws/secret-store';
 import { Deadline, systemClock, type Clock } from './core/clock';
 import { loadConfig, type RotationConfig } from './rotation/config';
@@ -105,25 +97,32 @@ function buildDeps(overrides: HandlerOverrides, log: Log): RotationDeps {
   const clock = overrides.clock ?? systemClock;
   // Loaded on first use: a cold start for createSecret parses and runs no SSM, SNS, DynamoDB or nodemailer code.
   const adapters = () => import('./adapters/production');
-  const fleet = overrides.fleet ?? fleetOnFirstUse(async () => (await adapters()).ssmFleet(config, clock, log));
-  const probe = overrides.probe ?? probeOnFirstUse(async () => (await adapters()).smtpProbe(config, clock));
+  const fleet =
+    overrides.fleet ?? onFirstUse.fleetOnFirstUse(async () => (await adapters()).ssmFleet(config, clock, log));
+  const probe = overrides.probe ?? onFirstUse.probeOnFirstUse(async () => (await adapters()).smtpProbe(config, clock));
   const topicArn = config.notificationTopicArn;
   const manual = config.manualConsumers;
   const copy = config.parameterCopy;
   const namespace = process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SesSmtpRotation';
-  const metrics = metricsOnFirstUse(async () => (await import('./adapters/metrics')).powertoolsMetrics(namespace));
+  const metrics = onFirstUse.metricsOnFirstUse(async () =>
+    (await import('./adapters/metrics')).powertoolsMetrics(namespace),
+  );
   const record = overrides.recordMetrics ?? metrics.rotation;
   return {
     config,
     secrets: new SecretStore(new SecretsManagerClient({})),
-    keys: keysOnFirstUse(async () => (await import('./adapters/keys')).accessKeys()),
+    keys: onFirstUse.keysOnFirstUse(async () => (await import('./adapters/keys')).accessKeys()),
     probe,
     fleet,
-    ...(topicArn ? { notifier: notifierOnFirstUse(async () => (await adapters()).snsNotifier(topicArn)) } : {}),
-    ...(manual
-      ? { registry: registryOnFirstUse(async () => (await adapters()).consumerRegistry(manual.tableName)) }
+    ...(topicArn
+      ? { notifier: onFirstUse.notifierOnFirstUse(async () => (await adapters()).snsNotifier(topicArn)) }
       : {}),
-    ...(copy ? { parameterCopy: copyOnFirstUse(copy.name, async () => (await adapters()).parameterCopy(copy)) } : {}),
+    ...(manual
+      ? { registry: onFirstUse.registryOnFirstUse(async () => (await adapters()).consumerRegistry(manual.tableName)) }
+      : {}),
+    ...(copy
+      ? { parameterCopy: onFirstUse.copyOnFirstUse(copy.name, async () => (await adapters()).parameterCopy(copy)) }
+      : {}),
     clock,
     log,
     onCompleted: (audit, durationMs) =>
