@@ -3,7 +3,8 @@ import { SES_SMTP_PORTS } from '../../src/core/endpoint';
 import { ConfigurationError } from '../../src/core/errors';
 import { readTrustedCa, trustedCaValidityProblem } from '../../src/core/trusted-ca';
 import type { FleetTargeting, SendingScope } from './props';
-import { cronFields, RATE } from './schedule';
+import { cronFields, RATE, rotationIntervalBoundsMs } from './schedule';
+import { HOUR_MS } from '../../src/rotation/retirement-policy';
 import { formatTagTargets, MAX_TAG_VALUES, TAG_KEY } from '../../src/core/grammar';
 
 /**
@@ -106,9 +107,30 @@ export function validateSchedule(expression: string, window: string): void {
       );
     }
   }
+  // Secrets Manager rotates at most every four hours; a cron that never fires (30 February) would never rotate.
+  const bounds = rotationIntervalBoundsMs(expression);
+  if (!bounds) {
+    throw propError(
+      'schedule.expression',
+      `is "${expression}": it starts fewer than two rotations in eight years (a date that never comes, such as 30 February?), so the key would never rotate`,
+    );
+  }
+  if (bounds.minMs < 4 * HOUR_MS) {
+    throw propError(
+      'schedule.expression',
+      `is "${expression}": it starts rotations ${duration(bounds.minMs)} apart, and Secrets Manager rotates at most every 4 hours`,
+    );
+  }
   const hours = Number(window.slice(0, -1));
   if (!WINDOW.test(window) || hours < 1 || hours > 24) {
     throw propError('schedule.window', `is "${window}": use a number of hours from 1h to 24h, e.g. 3h`);
+  }
+  // Secrets Manager refuses a window that runs into the next rotation's window.
+  if (hours * HOUR_MS > bounds.minMs) {
+    throw propError(
+      'schedule.window',
+      `of ${window} is longer than the shortest time between two rotations of "${expression}" (${duration(bounds.minMs)}): shorten it`,
+    );
   }
   // Secrets Manager refuses a window that runs into the next UTC day.
   const startHour = cronFields(expression)?.[1];
@@ -118,6 +140,12 @@ export function validateSchedule(expression: string, window: string): void {
       `of ${window} starting at ${startHour}:00 UTC would cross midnight UTC: shorten it`,
     );
   }
+}
+
+/** A time between rotations as an operator would say it: hours below two days, else days. */
+function duration(ms: number): string {
+  const hours = ms / HOUR_MS;
+  return hours < 48 ? `${+hours.toFixed(1)} hours` : `${+(hours / 24).toFixed(1)} days`;
 }
 
 /** The relays' role ARNs (the secret's resource policy names them). */

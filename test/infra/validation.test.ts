@@ -119,6 +119,30 @@ describe('construct prop validation', () => {
     expect(() => validateSchedule('cron(0 23 ? * SUN *)', '3h')).toThrow(/cross midnight UTC/);
   });
 
+  it('refuses a cron that never starts a rotation, naming the expression', () => {
+    // Prepare / Act / Assess: 30 February never comes.
+    expect(() => validateSchedule('cron(0 3 30 2 ? *)', '3h')).toThrow(
+      /schedule.expression is "cron\(0 3 30 2 \? \*\)": it starts fewer than two rotations in eight years/,
+    );
+    expect(() => validateSchedule('cron(0 3 29 2 ? *)', '3h')).not.toThrow(); // leap years: every four years
+  });
+
+  it('refuses a cron that rotates more often than every four hours', () => {
+    // Prepare / Act / Assess
+    expect(() => validateSchedule('cron(0 */2 * * ? *)', '1h')).toThrow(/starts rotations 2 hours apart/);
+    expect(() => validateSchedule('cron(0 0,3 * * ? *)', '1h')).toThrow(/3 hours apart/);
+    expect(() => validateSchedule('cron(0 */4 * * ? *)', '1h')).not.toThrow();
+  });
+
+  it('refuses a window longer than the shortest time between two rotations', () => {
+    // Prepare / Act / Assess
+    expect(() => validateSchedule('rate(4 hours)', '6h')).toThrow(
+      /schedule.window of 6h is longer than the shortest time between two rotations of "rate\(4 hours\)" \(4 hours\)/,
+    );
+    expect(() => validateSchedule('cron(0 0,6 * * ? *)', '8h')).toThrow(/\(6 hours\): shorten it/);
+    expect(() => validateSchedule('cron(0 0,6 * * ? *)', '6h')).not.toThrow();
+  });
+
   it('fails synth with the prop name when the Lambda loader would refuse the configuration', () => {
     // Prepare / Act / Assess
     expect(build({ fleet: {} })).toThrow(/fleet.tags is invalid .*FLEET_TARGET_TAGS is empty/);
