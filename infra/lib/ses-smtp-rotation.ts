@@ -84,7 +84,8 @@ export class SesSmtpRotation extends Construct {
     const retirement = resolveRetirement(props.retirement, { expression, window });
     validateHostRoleArns(props.hostRoleArns ?? []);
     validateEmails(props.notifications?.emails ?? []);
-    const trustedCa = props.smtpTrustedCaPem === undefined ? undefined : validateTrustedCaPem(props.smtpTrustedCaPem);
+    const ca = props.smtpTrustedCaPem;
+    const trustedCa = ca === undefined ? undefined : validateTrustedCaPem(ca, new Date(), expression);
     if (trustedCa?.warning) Annotations.of(this).addWarningV2('ses-smtp-rotation:trusted-ca', trustedCa.warning);
     // Documents first: a bad document fails synth before anything else is modelled.
     const documentFiles = loadDocuments(props.documentsDirectory ?? DEFAULT_DOCUMENTS_DIRECTORY);

@@ -1,10 +1,10 @@
 import { Token } from 'aws-cdk-lib';
 import { SES_SMTP_PORTS } from '../../src/core/endpoint';
 import { ConfigurationError } from '../../src/core/errors';
-import { readTrustedCa, trustedCaValidityProblem } from '../../src/core/trusted-ca';
+import { readTrustedCa, trustedCaValidityProblem, trustedCaValidUntil } from '../../src/core/trusted-ca';
 import type { FleetTargeting, SendingScope } from './props';
 import { cronFields, RATE, rotationIntervalBoundsMs } from './schedule';
-import { HOUR_MS } from '../../src/rotation/retirement-policy';
+import { DAY_MS, HOUR_MS } from '../../src/rotation/retirement-policy';
 import { formatTagTargets, MAX_TAG_VALUES, TAG_KEY } from '../../src/core/grammar';
 
 /**
@@ -171,18 +171,38 @@ export function validateEmails(emails: readonly string[]): void {
 
 /**
  * The SMTP check's extra CA: PEM certificates only, each decodable (the same parser the function uses). Returns the
- * normalised PEM (certificate blocks only: fewer bytes in the 4 KB environment) and, when a certificate is not
- * valid at `now`, a warning: synth stays reproducible and can still deploy other fixes, while the function refuses
- * to start a rotation with such a CA (README "The SMTP check").
+ * normalised PEM (certificate blocks only: fewer bytes in the 4 KB environment) and a warning when a certificate is
+ * not valid at `now`, or stops being valid before the next scheduled rotation may run: synth stays reproducible and
+ * can still deploy other fixes, while the function refuses to start a rotation with such a CA (README "The SMTP
+ * check").
+ * @param scheduleExpression the rotation schedule (no warning about the next rotation when absent)
+ * @throws ConfigurationError naming smtpTrustedCaPem when the text is not a readable certificate bundle
  */
-export function validateTrustedCaPem(pem: string, now: Date = new Date()): { pem: string; warning?: string } {
+export function validateTrustedCaPem(
+  pem: string,
+  now: Date = new Date(),
+  scheduleExpression?: string,
+): { pem: string; warning?: string } {
   if (Token.isUnresolved(pem)) return { pem };
   const bundle = readTrustedCa(pem, (problem) => propError('smtpTrustedCaPem', problem));
   const problem = trustedCaValidityProblem(bundle, now);
-  return {
-    pem: bundle.pem,
-    ...(problem !== undefined && {
+  if (problem !== undefined) {
+    return {
+      pem: bundle.pem,
       warning: `smtpTrustedCaPem ${problem}. Until then every rotation stops at createSecret (no key is minted)`,
-    }),
-  };
+    };
+  }
+  const until = trustedCaValidUntil(bundle);
+  const rotationIntervalMs = scheduleExpression && rotationIntervalBoundsMs(scheduleExpression)?.maxMs;
+  if (rotationIntervalMs && until.getTime() < now.getTime() + rotationIntervalMs) {
+    const days = Math.ceil(rotationIntervalMs / DAY_MS);
+    return {
+      pem: bundle.pem,
+      warning:
+        `smtpTrustedCaPem expires on ${until.toISOString().slice(0, 10)}, before the next scheduled rotation may run ` +
+        `(up to ${days} days from now): deploy the CA's next certificate before then, or that rotation stops at ` +
+        'createSecret (no key is minted)',
+    };
+  }
+  return { pem: bundle.pem };
 }

@@ -121,6 +121,11 @@ export function trustedCaValidityProblem(bundle: TrustedCaBundle, now: Date): st
   return undefined;
 }
 
+/** When the bundle stops working: the earliest end of validity among its certificates. */
+export function trustedCaValidUntil(bundle: TrustedCaBundle): Date {
+  return new Date(Math.min(...bundle.certificates.map((certificate) => certificate.validTo.getTime())));
+}
+
 function oneLine(subject: string): string {
   return subject.split('\n').filter(Boolean).join(', ');
 }

@@ -62,8 +62,12 @@ const CRL_SIGN = 0x02;
  * Node's `sign`: no X.509 library, nothing asynchronous, nothing written to disk.
  *
  * @param commonName the CA's subject name, shown in TLS errors (default "ses-smtp-rotation sandbox CA")
+ * @param options.validDays the CA certificate's validity in days from now (default 1: a test's or demo's lifetime)
  */
-export function createTlsAuthority(commonName = 'ses-smtp-rotation sandbox CA'): TlsAuthority {
+export function createTlsAuthority(
+  commonName = 'ses-smtp-rotation sandbox CA',
+  options: { readonly validDays?: number } = {},
+): TlsAuthority {
   const caKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const caName = name(commonName);
   const caKeyId = keyIdentifier(caKeys.publicKey);
@@ -73,7 +77,7 @@ export function createTlsAuthority(commonName = 'ses-smtp-rotation sandbox CA'):
         serial: serialNumber(),
         issuer: caName,
         subject: caName,
-        validDays: 1,
+        validDays: options.validDays ?? 1,
         publicKey: caKeys.publicKey,
         extensions: [
           extension(OID.basicConstraints, sequence(boolean(true)), true),

@@ -9,10 +9,12 @@ import { createTlsAuthority } from '../../src/sandbox/tls-authority';
 import { SesSmtpRotation } from '../../infra/lib/ses-smtp-rotation';
 import { SesSmtpRotationStack } from '../../infra/lib/ses-smtp-rotation-stack';
 import { settingsFromContext } from '../../infra/lib/settings';
+import { DAY_MS } from '../../src/rotation/retirement-policy';
 import { EXPIRED_CA_LAST_DAY, EXPIRED_CA_PEM } from '../fixtures/expired-ca';
 import { baseProps, FIXTURE_DOCUMENTS, INLINE_CODE, onlyResource, rotationTemplate, stackWith } from './helpers';
 
-const proxy = createTlsAuthority('Bank TLS inspection root');
+// Valid for longer than the default quarterly schedule: no warning about the next rotation.
+const proxy = createTlsAuthority('Bank TLS inspection root', { validDays: 400 });
 const from = (context: Record<string, unknown>) => settingsFromContext((key) => context[key]);
 
 function functionVariables(template: Template): Record<string, unknown> {
@@ -91,6 +93,43 @@ describe('smtpTrustedCaPem (construct prop)', () => {
     // Prepare / Act
     const stack = stackWith(
       (s) => new SesSmtpRotation(s, 'Rotation', baseProps({ smtpTrustedCaPem: proxy.caCertPem })),
+    );
+
+    // Assess
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('smtpTrustedCaPem'));
+  });
+
+  it('warns when the CA expires before the next scheduled rotation may run, naming the day', () => {
+    // Prepare: a CA valid one more day, under the default quarterly schedule (up to 92 days between rotations).
+    const shortLived = createTlsAuthority('Bank TLS inspection root');
+    const until = new Date(Date.now() + DAY_MS).toISOString().slice(0, 10);
+
+    // Act
+    const stack = stackWith(
+      (s) => new SesSmtpRotation(s, 'Rotation', baseProps({ smtpTrustedCaPem: shortLived.caCertPem })),
+    );
+
+    // Assess
+    Annotations.fromStack(stack).hasWarning(
+      '*',
+      Match.stringLikeRegexp(
+        `smtpTrustedCaPem expires on ${until}, before the next scheduled rotation may run \\(up to 92 days from now\\)`,
+      ),
+    );
+  });
+
+  it('does not warn about the next rotation when the schedule rotates before the CA expires', () => {
+    // Prepare: a CA valid forty more days, rotations every thirty.
+    const ca = createTlsAuthority('Bank TLS inspection root', { validDays: 40 });
+
+    // Act
+    const stack = stackWith(
+      (s) =>
+        new SesSmtpRotation(
+          s,
+          'Rotation',
+          baseProps({ smtpTrustedCaPem: ca.caCertPem, schedule: { expression: 'rate(30 days)', window: '3h' } }),
+        ),
     );
 
     // Assess
