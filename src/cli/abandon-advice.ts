@@ -42,7 +42,7 @@ export function abandonPushAdvice(secretId: string, push: AbandonPushState): Aba
     case 'succeeded':
       // The runner's next step after a confirmed push: the fleet finds the command confirmed and does not resend.
       return {
-        problem: `the abandon is not finished: every target confirmed ${command}, but AWSPENDING is still set`,
+        problem: `every target confirmed ${command}, but AWSPENDING is still set`,
         next: [`${rerun}: it does not push again; it deletes the pending key and clears AWSPENDING.`],
       };
     case 'no-targets':
