@@ -5,6 +5,13 @@
  */
 import type { PushOutcome } from './push-state';
 
+/** Why an unfinished abandon leaves every relay on a working key. */
+export const ABANDON_KEEPS =
+  'Nothing was deleted: AWSPENDING and the pending key are kept, so every relay still holds a working key ' +
+  '(the pending one or AWSCURRENT).';
+
+const RESEND = 'then run rotate --abandon again: it sends a new command to every target.';
+
 /** The abandon push as both callers know it: from the fleet's error (abandon) or from Run Command (status). */
 export interface AbandonPushState {
   readonly outcome: PushOutcome;
@@ -21,13 +28,6 @@ export interface AbandonAdvice {
   readonly problem: string;
   readonly next: readonly string[];
 }
-
-/** Why an unfinished abandon leaves every relay on a working key. */
-export const ABANDON_KEEPS =
-  'Nothing was deleted: AWSPENDING and the pending key are kept, so every relay still holds a working key ' +
-  '(the pending one or AWSCURRENT).';
-
-const RESEND = 'then run rotate --abandon again: it sends a new command to every target.';
 
 /** The problem of an abandon push and what to do next, by its outcome. */
 export function abandonPushAdvice(secretId: string, push: AbandonPushState): AbandonAdvice {

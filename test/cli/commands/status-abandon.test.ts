@@ -3,9 +3,9 @@
  * abandon's own advice — in the human output and in --json's `abandon` key.
  */
 import { main } from '../../../src/cli/main';
-import { SandboxAccount } from '../../../src/sandbox/account';
-import { runRotation } from '../../../src/sandbox/rotation-driver';
-import { leakedSecrets, printed, sandboxIo } from '../sandbox-cli';
+import type { SandboxAccount } from '../../../src/sandbox/account';
+import { failedSecondRotation } from '../broken-states';
+import { leakedSecrets, printed, sandboxIo, sandboxPerTest } from '../sandbox-cli';
 
 interface Report {
   state: string;
@@ -16,21 +16,6 @@ interface Report {
     upToDate: boolean;
     push: { versionId: string; commandId: string; outcome: string; targets: number; completed: number };
   } | null;
-}
-
-/** A routine rotation, then a second one whose push fails on the last host: AWSPENDING stays set. */
-async function failedSecondRotation(account: SandboxAccount): Promise<{ pending: string; current: string }> {
-  expect((await runRotation(account, { handler: { probe: account.sesProbe() } })).succeeded).toBe(true);
-  const last = account.hosts[account.hosts.length - 1]!;
-  last.behaviour = { kind: 'fail', exitCode: 3 };
-  expect((await runRotation(account, { maxAttempts: 1, handler: { probe: account.sesProbe() } })).succeeded).toBe(
-    false,
-  );
-  last.behaviour = { kind: 'run' };
-  return {
-    pending: account.secrets.versionWithStage('AWSPENDING')!,
-    current: account.secrets.versionWithStage('AWSCURRENT')!,
-  };
 }
 
 async function abandon(account: SandboxAccount, ...flags: string[]): Promise<number> {
@@ -53,13 +38,17 @@ function abandonCommandId(account: SandboxAccount, pending: string): string {
 }
 
 describe('status of an abandon push', () => {
-  let account: SandboxAccount;
-  afterEach(() => account.restore());
+  const sandbox = sandboxPerTest();
+
+  /** An account whose second rotation failed on its last host: AWSPENDING stays set, nothing abandoned yet. */
+  async function stuck(hosts: number): Promise<{ account: SandboxAccount; pending: string; current: string }> {
+    const { account } = sandbox.start({ hosts, rotations: false });
+    return { account, ...(await failedSecondRotation(account)) };
+  }
 
   it('shows the abandon push still running, its hosts done, and says to run rotate --abandon again', async () => {
     // Prepare
-    account = new SandboxAccount({ hosts: 3 });
-    const { pending, current } = await failedSecondRotation(account);
+    const { account, pending, current } = await stuck(3);
     account.hosts[2]!.durationMs = 3 * 3_600_000;
     expect(await abandon(account, '--timeout', '1')).toBe(1);
     const commandId = abandonCommandId(account, pending);
@@ -92,8 +81,7 @@ describe('status of an abandon push', () => {
 
   it('names the hosts that did not confirm the abandon push and says to fix them and run it again', async () => {
     // Prepare
-    account = new SandboxAccount({ hosts: 3 });
-    const { pending } = await failedSecondRotation(account);
+    const { account, pending } = await stuck(3);
     const offline = account.hosts[1]!;
     offline.online = false;
     expect(await abandon(account)).toBe(1);
@@ -116,8 +104,7 @@ describe('status of an abandon push', () => {
 
   it('says an abandon whose push every target confirmed still has to delete the key and clear AWSPENDING', async () => {
     // Prepare
-    account = new SandboxAccount({ hosts: 2 });
-    const { pending } = await failedSecondRotation(account);
+    const { account, pending } = await stuck(2);
     account.recorder.plan({ operation: 'DeleteAccessKey', when: 'before', kind: 'throw' });
     expect(await abandon(account)).toBe(1);
     const commandId = abandonCommandId(account, pending);
@@ -137,8 +124,7 @@ describe('status of an abandon push', () => {
 
   it('shows no abandon push when none was sent, nor once the abandon finished', async () => {
     // Prepare
-    account = new SandboxAccount({ hosts: 2 });
-    await failedSecondRotation(account);
+    const { account } = await stuck(2);
 
     // Act
     const before = await status(account);
