@@ -210,7 +210,7 @@ function pushFailed(report: AbandonReport, error: unknown): AbandonReport {
   if (error instanceof FleetPushFailedError) {
     report.outcome = 'push-failed';
     report.failedHosts = [...error.failures];
-    push = { outcome: 'failed', ...counts(error.commandId), reasons: error.reasons };
+    push = { outcome: 'failed', ...uncounted(error.commandId), reasons: error.reasons };
     if (error.firstError) push = { ...push, firstError: error.firstError };
   } else if (error instanceof FleetPushPendingError) {
     report.outcome = 'push-running';
@@ -224,7 +224,7 @@ function pushFailed(report: AbandonReport, error: unknown): AbandonReport {
     };
   } else if (error instanceof NoTargetsError) {
     report.outcome = 'push-failed';
-    push = { outcome: 'no-targets', ...counts(error.commandId), reasons: [error.message] };
+    push = { outcome: 'no-targets', ...uncounted(error.commandId), reasons: [error.message] };
   } else {
     throw error;
   }
@@ -236,7 +236,8 @@ function pushFailed(report: AbandonReport, error: unknown): AbandonReport {
   return report;
 }
 
-function counts(commandId: string): { commandId: string; completed: number; targets: number } {
+/** A failed push's error carries no host counts; the report has always said 0 hosts updated for it. */
+function uncounted(commandId: string): { commandId: string; completed: number; targets: number } {
   return { commandId, completed: 0, targets: 0 };
 }
 
