@@ -114,10 +114,7 @@ export function decideAbandon(o: AbandonObservation): AbandonAction {
     );
   }
   const newerThan = o.rotationPush?.requested;
-  const fresh =
-    o.confirmed !== undefined &&
-    (newerThan === undefined || (o.confirmed.requested !== undefined && o.confirmed.requested > newerThan));
-  if (!fresh) {
+  if (o.confirmed === undefined || !abandonPushIsCurrent(o.confirmed, newerThan)) {
     return {
       kind: 'push',
       versionId: o.currentVersionId ?? '',
@@ -127,6 +124,15 @@ export function decideAbandon(o: AbandonObservation): AbandonAction {
   }
   if (hasPendingKey && pendingKey !== currentKey) return { kind: 'delete-key', keyId: pendingKey };
   return { kind: 'clear-pending', versionId: pendingId };
+}
+
+/**
+ * Whether an abandon push still counts: it was requested after the rotation's last push of the pending version
+ * (`rotationPushRequested`), else relays may have taken the pending key again since. `status` asks the same.
+ */
+export function abandonPushIsCurrent(abandonPush: SeenPush, rotationPushRequested: Date | undefined): boolean {
+  if (rotationPushRequested === undefined) return true;
+  return abandonPush.requested !== undefined && abandonPush.requested > rotationPushRequested;
 }
 
 /**

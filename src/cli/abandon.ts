@@ -16,6 +16,7 @@ import type { RotationConfig } from '../rotation/config';
 import { decideAbandon, SSM_HISTORY_DAYS, type AbandonObservation, type SeenPush } from './abandon-plan';
 import { emptyAbandonReport, publishAbandonNotice, type AbandonReport } from './abandon-notice';
 import { regionOfArn, type AwsClients } from './aws-clients';
+import { abandonPushAdvice, type AbandonPushState } from './abandon-advice';
 import { findPushCommand } from './push-state';
 import {
   readFunctionState,
@@ -204,42 +205,40 @@ function refuse(report: AbandonReport, outcome: AbandonReport['outcome'], reason
 }
 
 function pushFailed(report: AbandonReport, error: unknown): AbandonReport {
-  const keep =
-    'Nothing was deleted: AWSPENDING and the pending key are kept, so every relay still holds a working key ' +
-    '(the pending one or AWSCURRENT).';
   report.summary = 'rotation not abandoned: the push of AWSCURRENT did not reach every target';
+  let push: AbandonPushState;
   if (error instanceof FleetPushFailedError) {
     report.outcome = 'push-failed';
-    report.push = { commandId: error.commandId, hostsUpdated: 0 };
     report.failedHosts = [...error.failures];
-    report.problems.push(
-      `the push of AWSCURRENT (SSM command ${error.commandId}) did not reach every target: ${error.reasons.join('; ')}` +
-        (error.firstError ? `; first error: ${error.firstError}` : ''),
-    );
-    report.next.push(
-      keep,
-      'Fix the hosts named, then run rotate --abandon again: it sends a new command to every target.',
-    );
+    push = { outcome: 'failed', ...uncounted(error.commandId), reasons: error.reasons };
+    if (error.firstError) push = { ...push, firstError: error.firstError };
   } else if (error instanceof FleetPushPendingError) {
     report.outcome = 'push-running';
     report.summary = 'rotation not abandoned yet: the push of AWSCURRENT is still running';
-    report.push = { commandId: error.commandId, hostsUpdated: error.completed };
-    report.problems.push(
-      `the push of AWSCURRENT (SSM command ${error.commandId}) is still running: ${error.completed}/${error.targets} hosts done`,
-    );
-    report.next.push(
-      keep,
-      `Run ses-smtp-rotation rotate --abandon --secret-id ${report.secretArn} again: it keeps waiting on the same command.`,
-    );
+    push = {
+      outcome: 'running',
+      commandId: error.commandId,
+      completed: error.completed,
+      targets: error.targets,
+      reasons: [],
+    };
   } else if (error instanceof NoTargetsError) {
     report.outcome = 'push-failed';
-    report.push = { commandId: error.commandId, hostsUpdated: 0 };
-    report.problems.push(error.message);
-    report.next.push(keep);
+    push = { outcome: 'no-targets', ...uncounted(error.commandId), reasons: [error.message] };
   } else {
     throw error;
   }
+  // The same words `status` shows for this command (abandon-advice.ts).
+  const advice = abandonPushAdvice(report.secretArn, push);
+  report.push = { commandId: push.commandId, hostsUpdated: push.completed };
+  report.problems.push(advice.problem);
+  report.next.push(...advice.next);
   return report;
+}
+
+/** A failed push's error carries no host counts; the report has always said 0 hosts updated for it. */
+function uncounted(commandId: string): { commandId: string; completed: number; targets: number } {
+  return { commandId, completed: 0, targets: 0 };
 }
 
 /** Publishes the outcome to the function's topic (if it has one); a failure is reported, never thrown. */

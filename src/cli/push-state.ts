@@ -33,17 +33,28 @@ export interface PushView {
   readonly firstError?: string;
 }
 
-/** The newest command sent for `versionId` (by comment) in the look-back window, if any. */
+/**
+ * The newest command sent for `versionId` in the look-back window, if any: by the rotation's comment, or by
+ * `comment` (the abandon push's, whose `VersionId` parameter is the AWSCURRENT version it pushes back).
+ */
 export function findPushCommand(
   ssm: SSMClient,
-  query: { documentName: string; versionId: string; now: number; lookbackMs?: number; region?: string },
+  query: {
+    documentName: string;
+    versionId: string;
+    now: number;
+    lookbackMs?: number;
+    region?: string;
+    comment?: string;
+  },
 ): Promise<Command | undefined> {
   return awsCall(
     { action: 'ssm:ListCommands', resource: `the commands of document ${query.documentName}`, region: query.region },
     () =>
       findNewestCommand(ssm, {
         documentName: query.documentName,
-        comment: commandComment(query.versionId),
+        comment: query.comment ?? commandComment(query.versionId),
+        versionId: query.versionId,
         invokedAfter: new Date(query.now - (query.lookbackMs ?? DEFAULT_LOOKBACK_MS)),
       }),
   );

@@ -1,8 +1,10 @@
 /**
  * What `status` decides from what it read (pure): the state (ok, rotating, attention) and the problems with what to
- * do next, in the words of the function's own logic (advice, manual wait, key reconciliation).
+ * do next, in the words of the function's own logic (advice, manual wait, key reconciliation) and of
+ * `rotate --abandon` for its push.
  */
 import type { ObservedKey } from '../rotation/reconcile';
+import { abandonStatusAdvice } from './abandon-status';
 import { unfinishedRotationAdvice } from './advice';
 import { assessManual } from './manual-status';
 import { recordedKeys, type Labelled } from './secret-facts';
@@ -61,7 +63,13 @@ export function assess(report: StatusReport, facts: Facts): void {
     );
   }
   const pushFailed = push !== null && (push.outcome === 'failed' || push.outcome === 'no-targets');
-  if (report.failure && !pushFailed) {
+  // An abandon under way replaces the rotation's own advice (resume it, fix its hosts): following both would race.
+  const abandoning = report.abandon?.upToDate === true;
+  if (report.abandon) {
+    const advice = abandonStatusAdvice(facts.secretId, report.abandon, push);
+    problem(`an abandon (rotate --abandon) is not finished: ${advice.problem}`, ...advice.next);
+  }
+  if (report.failure && !pushFailed && !abandoning) {
     const f = report.failure;
     problem(
       `rotation failed before the push: step ${f.step} failed at ${f.at}: ${f.errorName}: ${f.reason}`,
@@ -75,7 +83,7 @@ export function assess(report: StatusReport, facts: Facts): void {
   else report.next.push(...manual.next);
   if (rotationUnfinished(state) && manual.waiting && !report.failure) {
     rotating = true;
-  } else if (rotationUnfinished(state)) {
+  } else if (rotationUnfinished(state) && !abandoning) {
     const pendingCreated = state.versions.find((v) => v.versionId === state.pending)?.created?.getTime() ?? 0;
     const young = facts.now - pendingCreated < STEP_LIMIT_MS;
     if (!report.failure && (push?.outcome === 'running' || (push === null && young))) {
@@ -85,7 +93,7 @@ export function assess(report: StatusReport, facts: Facts): void {
       problem(why ?? '', ...steps.map((s) => s.trim()));
     }
   }
-  if (push && pushFailed) {
+  if (push && pushFailed && !abandoning) {
     problem(
       `the last push (SSM command ${push.commandId}, version ${push.versionId}) did not reach every host: ` +
         push.problems.join('; '),

@@ -1,12 +1,13 @@
 /**
  * Gathers everything `status` shows about one secret — labels, rotation settings, the function's configuration
- * and its verdict on the secret, the SES user's keys, the last push, the function's own failure line — then has
- * status-assess.ts decide what needs attention, so the command itself only prints. Each section reports its own
- * AWS error and the others still run. Never reads more than the key id out of a credential.
+ * and its verdict on the secret, the SES user's keys, the last push and any abandon push, the function's own failure
+ * line — then has status-assess.ts decide what needs attention, so the command itself only prints. Each section
+ * reports its own AWS error and the others still run. Never reads more than the key id out of a credential.
  */
 import type { Clock } from '../core/clock';
 import type { ObservedKey } from '../rotation/reconcile';
 import { regionOfArn, type AwsClients } from './aws-clients';
+import { readAbandonPush, type AbandonView } from './abandon-status';
 import { problemOf } from './aws-errors';
 import { findStepFailure, type StepFailure } from './function-log';
 import { crossRegionHint } from './preflight-checks';
@@ -63,6 +64,7 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
   }
   const pushVersion = rotationUnfinished(state) ? state.pending : state.current;
   let push: PushView | undefined;
+  let abandon: AbandonView | undefined;
   if (fn?.ok && pushVersion) {
     try {
       const command = await findPushCommand(clients.ssm(fnRegion), {
@@ -72,6 +74,13 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
         ...(fnRegion ? { region: fnRegion } : {}),
       });
       if (command) push = await viewPush(clients.ssm(fnRegion), pushVersion, command, fnRegion);
+      abandon = await readAbandonPush(clients.ssm(fnRegion), {
+        documentName: fn.config.fleet.documentName,
+        state,
+        rotationPush: push,
+        now: clock.now(),
+        ...(fnRegion ? { region: fnRegion } : {}),
+      });
     } catch (error) {
       errors.push(sectionError(error, 'retry; check the SSM permissions'));
     }
@@ -118,6 +127,7 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
     iamUserName: iamUserName ?? null,
     keys: observed ? viewKeys(observed, recorded, clock.now()) : null,
     push: push ?? null,
+    abandon: abandon ?? null,
     manualConsumers: manual,
     failure: failure ?? null,
   });

@@ -3,6 +3,7 @@
  * current version and rotation function it shows. Never holds more than the key id out of a credential.
  */
 import { maskKeyId } from '../core/mask';
+import type { AbandonView } from './abandon-status';
 import type { StepFailure } from './function-log';
 import type { ManualStatus } from './manual-status';
 import type { PushView } from './push-state';
@@ -48,6 +49,8 @@ export interface StatusReport {
   /** null when the keys could not be read (or the user is unknown). */
   keys: KeyView[] | null;
   push: PushView | null;
+  /** The push of `rotate --abandon` (AWSCURRENT back to every target) while AWSPENDING is set; null when none. */
+  abandon: AbandonView | null;
   /** The manual consumers of the pending (else current) version; null without a registry. */
   manualConsumers: ManualStatus | null;
   failure: StepFailure | null;
@@ -68,6 +71,7 @@ export function emptyStatusReport(): StatusReport {
     iamUserName: null,
     keys: null,
     push: null,
+    abandon: null,
     manualConsumers: null,
     failure: null,
     state: 'attention',

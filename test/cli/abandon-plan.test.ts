@@ -1,4 +1,4 @@
-import { decideAbandon, type AbandonObservation } from '../../src/cli/abandon-plan';
+import { abandonPushIsCurrent, decideAbandon, type AbandonObservation } from '../../src/cli/abandon-plan';
 import type { VersionContent } from '../../src/cli/secret-state';
 
 const NOW = Date.UTC(2025, 0, 10);
@@ -147,5 +147,25 @@ describe('decideAbandon', () => {
     const action = decideAbandon(stuck({ keys: [] }));
     expect(JSON.stringify(action)).not.toContain(CURRENT_KEY);
     expect(JSON.stringify(action)).not.toContain(PENDING_KEY);
+  });
+});
+
+describe('abandonPushIsCurrent', () => {
+  const abandonAt = (ms?: number) => ({
+    commandId: 'cmd-abandon',
+    ...(ms !== undefined ? { requested: new Date(ms) } : {}),
+  });
+
+  it('counts an abandon push when the rotation never pushed the pending version', () => {
+    expect(abandonPushIsCurrent(abandonAt(NOW), undefined)).toBe(true);
+  });
+
+  it('counts an abandon push requested after the rotation pushed the pending version', () => {
+    expect(abandonPushIsCurrent(abandonAt(NOW), new Date(NOW - 1))).toBe(true);
+  });
+
+  it('does not count an abandon push the rotation pushed the pending version after, or of unknown time', () => {
+    expect(abandonPushIsCurrent(abandonAt(NOW), new Date(NOW))).toBe(false);
+    expect(abandonPushIsCurrent(abandonAt(), new Date(NOW))).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Broken sandbox states the operator commands must explain, shared by the regression tests of issue 12 and the
  * table-driven test: an unfinished rotation (a failed push), a failed testSecret (SES answers 535, the function's
- * "step failed" line in its log group), a secret the function refuses, a missing IAM user.
+ * "step failed" line in its log group), a secret the function refuses, a missing IAM user; and the stuck second
+ * rotation `rotate --abandon` and `status` start from.
  */
 import { maskKeyId } from '../../src/core/mask';
 import type { SmtpProbe } from '../../src/rotation/ports';
@@ -34,6 +35,21 @@ export async function unfinishedRotation(account: SandboxAccount): Promise<Rotat
   const run = await runRotation(account, { handler: { probe: account.sesProbe() }, maxAttempts: 1 });
   if (run.succeeded) throw new Error('the rotation was expected to fail');
   return run;
+}
+
+/** A routine rotation, then a second one whose push fails on the last host after the others switched. */
+export async function failedSecondRotation(account: SandboxAccount): Promise<{ pending: string; current: string }> {
+  const first = await runRotation(account, { handler: { probe: account.sesProbe() } });
+  if (!first.succeeded) throw new Error('the first rotation was expected to succeed');
+  const last = account.hosts[account.hosts.length - 1]!;
+  last.behaviour = { kind: 'fail', exitCode: 3 };
+  const run = await runRotation(account, { maxAttempts: 1, handler: { probe: account.sesProbe() } });
+  if (run.succeeded) throw new Error('the second rotation was expected to fail');
+  last.behaviour = { kind: 'run' };
+  return {
+    pending: account.secrets.versionWithStage('AWSPENDING')!,
+    current: account.secrets.versionWithStage('AWSCURRENT')!,
+  };
 }
 
 /** A rotation whose testSecret failed (535): nothing pushed, the failure only in the function's log. */

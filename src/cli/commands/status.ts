@@ -2,7 +2,7 @@ import { SECRET_COMMAND_FLAGS } from '../aws-clients';
 import { EXIT, parseFlags, type Command } from '../command';
 import { table, when } from '../format';
 import { println, type Io } from '../io';
-import { failedHostLines, progressPhrase } from '../push-state';
+import { failedHostLines, progressPhrase, type PushView } from '../push-state';
 import { secretCommandContext } from '../runtime';
 import { gatherStatus } from '../status-report';
 import { emptyStatusReport, type StatusReport } from '../status-view';
@@ -16,6 +16,8 @@ Shows where the SMTP credential rotation of one secret stands:
   - the SES user's access keys: masked id, status, age in days, last use, which version records each
   - the last push to the hosts: the SSM command of the AWSCURRENT version (or of AWSPENDING while a rotation is
     in progress), hosts done, and the hosts in any bad state
+  - an unfinished abandon: the SSM command rotate --abandon sent to push AWSCURRENT back, hosts done / failed /
+    pending, and whether to wait, fix hosts, or run rotate --abandon again (its own advice)
   - the manual consumers (systems changed by hand) of the pending, else the current, version: pending or
     confirmed, by whom, when, with which note; a rotation waiting for them is in progress, not stuck
   - why an unfinished rotation failed before the push: the function's own "step failed" line (step, reason, fix)
@@ -25,7 +27,7 @@ Shows where the SMTP credential rotation of one secret stands:
 Options:
   --secret-id <id>       name or ARN of the secret (required)
   --json                 print the report as JSON (see the README section "Operator CLI"): secret, versions[], current, function,
-                         iamUserName, keys[], push, manualConsumers, failure, state (ok | rotating | attention), problems[], next[],
+                         iamUserName, keys[], push, abandon, manualConsumers, failure, state (ok | rotating | attention), problems[], next[],
                          warnings[], error (every key always present, null when unknown)
   --region <region>      AWS region (default: AWS_REGION, the secret ARN's region, or your profile's)
   --profile <profile>    AWS profile (default: AWS_PROFILE)
@@ -119,14 +121,8 @@ function details(report: StatusReport): string[] {
   );
   lines.push('', 'Last push');
   if (!push) lines.push('  none found for this version');
-  else {
-    lines.push(`  version ${push.versionId}: SSM command ${push.commandId}, requested ${when(push.requested)}`);
-    lines.push(`  ${progressPhrase(push)}, ${push.errors} failed, ${push.deliveryTimedOut} not delivered`);
-    if (push.outcome === 'succeeded') lines.push('  every targeted host confirmed');
-    if (push.outcome === 'running') lines.push('  in progress');
-    for (const l of failedHostLines(push)) lines.push(`  ${l}`);
-    if (push.firstError) lines.push(`  first error: ${push.firstError}`);
-  }
+  else lines.push(...pushLines(push));
+  lines.push(...abandonLines(report.abandon));
   lines.push(...manualLines(report.manualConsumers));
   if (report.failure) {
     const f = report.failure;
@@ -142,6 +138,35 @@ function details(report: StatusReport): string[] {
   for (const p of report.problems) lines.push(`  problem: ${p}`);
   if (report.next.length > 0) lines.push('', 'What to do next:', ...report.next.map((n) => `  ${n}`));
   return lines;
+}
+
+/** One push: command, counters, outcome, hosts per bad state. */
+function pushLines(push: PushView): string[] {
+  return [
+    `  version ${push.versionId}: SSM command ${push.commandId}, requested ${when(push.requested)}`,
+    `  ${progressPhrase(push)}, ${push.errors} failed, ${push.deliveryTimedOut} not delivered`,
+    ...(push.outcome === 'succeeded' ? ['  every targeted host confirmed'] : []),
+    ...(push.outcome === 'running' ? [`  in progress: ${pendingHosts(push)}`] : []),
+    ...failedHostLines(push).map((l) => `  ${l}`),
+    ...(push.firstError ? [`  first error: ${push.firstError}`] : []),
+  ];
+}
+
+function pendingHosts(push: PushView): string {
+  if (push.targets === 0) return 'the targets are not resolved yet';
+  const left = push.targets - push.completed;
+  return `${left} ${left === 1 ? 'host has' : 'hosts have'} not answered yet`;
+}
+
+/** The abandon push, shown only while one exists for the unfinished rotation. */
+function abandonLines(abandon: StatusReport['abandon']): string[] {
+  if (!abandon) return [];
+  return [
+    '',
+    `Abandon push (rotate --abandon of version ${abandon.pendingVersionId}: AWSCURRENT back to every target)`,
+    ...pushLines(abandon.push),
+    ...(abandon.upToDate ? [] : ['  out of date: the rotation pushed the pending version after it']),
+  ];
 }
 
 function manualLines(manual: StatusReport['manualConsumers']): string[] {

@@ -3,21 +3,8 @@ import type { SmtpProbe } from '../../../src/rotation/ports';
 import { SandboxAccount } from '../../../src/sandbox/account';
 import { checkInvariants } from '../../../src/sandbox/invariants';
 import { runRotation } from '../../../src/sandbox/rotation-driver';
+import { failedSecondRotation } from '../broken-states';
 import { leakedSecrets, printed, sandboxIo } from '../sandbox-cli';
-
-/** A routine rotation, then a second one whose push fails on the last host after the others switched. */
-async function failedSecondRotation(account: SandboxAccount): Promise<{ pending: string; current: string }> {
-  expect((await runRotation(account, { handler: { probe: account.sesProbe() } })).succeeded).toBe(true);
-  const last = account.hosts[account.hosts.length - 1]!;
-  last.behaviour = { kind: 'fail', exitCode: 3 };
-  const run = await runRotation(account, { maxAttempts: 1, handler: { probe: account.sesProbe() } });
-  expect(run.succeeded).toBe(false);
-  last.behaviour = { kind: 'run' };
-  return {
-    pending: account.secrets.versionWithStage('AWSPENDING')!,
-    current: account.secrets.versionWithStage('AWSCURRENT')!,
-  };
-}
 
 /** The key id the pending version records. */
 function pendingKeyId(account: SandboxAccount): string {

@@ -4,6 +4,7 @@ import { runRotation } from '../../../src/sandbox/rotation-driver';
 import { leakedSecrets, printed, sandboxIo } from '../sandbox-cli';
 
 const STATUS_KEYS = [
+  'abandon',
   'current',
   'error',
   'failure',
