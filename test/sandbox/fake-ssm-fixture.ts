@@ -7,17 +7,18 @@ import { makeHosts } from '../../src/sandbox/fake-fleet-hosts';
 import { FakeSsm, type FakeSsmOptions } from '../../src/sandbox/fake-ssm';
 import { DEFAULT_FAKE_DOCUMENT } from '../../src/sandbox/fake-ssm-validation';
 import { VirtualClock } from '../../src/sandbox/virtual-clock';
+// The same secret version as the SsmFleet tests push.
+import { SECRET_ARN, VERSION_ID } from '../aws/ssm-fleet-fixture';
 
-export const ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ses-smtp-credential-AbCdEf';
-export const VERSION = '5f0c2a9e-7d41-4c1b-9a53-2e8f6b1d0c77';
+export { SECRET_ARN, VERSION_ID };
 
 /** The push the rotation sends (tag targets, all at once, no error allowed), with `overrides`. */
 export function send(overrides: Partial<SendCommandCommandInput> = {}): SendCommandCommandInput {
   return {
     DocumentName: DEFAULT_FAKE_DOCUMENT,
     Targets: [{ Key: 'tag:Role', Values: ['smtp-relay'] }],
-    Parameters: { SecretArn: [ARN], VersionId: [VERSION] },
-    Comment: `ses-smtp-rotation ${VERSION}`,
+    Parameters: { SecretArn: [SECRET_ARN], VersionId: [VERSION_ID] },
+    Comment: `ses-smtp-rotation ${VERSION_ID}`,
     MaxConcurrency: '100%',
     MaxErrors: '0',
     TimeoutSeconds: 600,

@@ -1,7 +1,7 @@
 import { makeHosts, type HostRunner } from '../../src/sandbox/fake-fleet-hosts';
 import { arrival, hookEnding, plannedRun } from '../../src/sandbox/fake-ssm-host-run';
 import { DEFAULT_FAKE_DOCUMENT } from '../../src/sandbox/fake-ssm-validation';
-import { ARN, send, sendAndRun, setup, VERSION } from './fake-ssm-fixture';
+import { SECRET_ARN, send, sendAndRun, setup, VERSION_ID } from './fake-ssm-fixture';
 
 const request = { commandId: 'c-1', documentName: 'doc', parameters: {} };
 
@@ -96,7 +96,9 @@ describe('FakeSsm host runs', () => {
     const invocation = await f.fake.getCommandInvocation({ CommandId: id, InstanceId: f.hosts[0]!.instanceId });
 
     // Assess
-    expect(seen).toEqual([[f.hosts[0]!.instanceId, DEFAULT_FAKE_DOCUMENT, { SecretArn: [ARN], VersionId: [VERSION] }]]);
+    expect(seen).toEqual([
+      [f.hosts[0]!.instanceId, DEFAULT_FAKE_DOCUMENT, { SecretArn: [SECRET_ARN], VersionId: [VERSION_ID] }],
+    ]);
     expect(invocation).toMatchObject({
       Status: 'Failed',
       ResponseCode: 3,

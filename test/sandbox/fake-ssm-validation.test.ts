@@ -5,19 +5,19 @@ import {
   InvalidParameters,
   type SendCommandCommandInput,
 } from '@aws-sdk/client-ssm';
-import { ARN, send, setup, VERSION } from './fake-ssm-fixture';
+import { SECRET_ARN, send, setup, VERSION_ID } from './fake-ssm-fixture';
 
 describe('FakeSsm input checks', () => {
   it.each([
     ['an unknown document', { DocumentName: 'missing' }, InvalidDocument],
     [
       'a parameter the document does not declare',
-      { Parameters: { SecretArn: [ARN], VersionId: [VERSION], Password: ['x'] } },
+      { Parameters: { SecretArn: [SECRET_ARN], VersionId: [VERSION_ID], Password: ['x'] } },
       InvalidParameters,
     ],
     [
       'a parameter off its allowedPattern',
-      { Parameters: { SecretArn: [ARN], VersionId: ['$(reboot)'] } },
+      { Parameters: { SecretArn: [SECRET_ARN], VersionId: ['$(reboot)'] } },
       InvalidParameters,
     ],
     ['a malformed node id', { Targets: undefined, InstanceIds: ['i-xyz'] }, InvalidInstanceId],

@@ -1,5 +1,5 @@
 import { InvalidDocument, ListCommandsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { send, setup, VERSION } from './fake-ssm-fixture';
+import { send, setup, VERSION_ID } from './fake-ssm-fixture';
 import { wireFakeSsm } from './wire-fake-ssm';
 
 describe('ssmRoutes', () => {
@@ -15,7 +15,7 @@ describe('ssmRoutes', () => {
     mock.restore();
 
     // Assess
-    expect(mock).toHaveReceivedCommandWith(SendCommandCommand, { Comment: `ses-smtp-rotation ${VERSION}` });
+    expect(mock).toHaveReceivedCommandWith(SendCommandCommand, { Comment: `ses-smtp-rotation ${VERSION_ID}` });
     expect(listed.Commands?.[0]?.CommandId).toBe(sent.Command!.CommandId);
   });
 
