@@ -11,14 +11,14 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 /** The codes a command may return. */
 export const EXIT_CODES: readonly number[] = Object.values(EXIT);
 
-/** A sub-command of the `ses-smtp-rotation` tool. */
-export interface Command {
+/**
+ * What the tool knows of a sub-command without loading its module (command-table.ts): enough for the tool's help
+ * and for the JSON error document.
+ */
+export interface CommandInfo {
   readonly name: string;
   /** One line for the tool's help. */
   readonly summary: string;
-  /** The command's full `--help` text. */
-  readonly help: string;
-  run(args: string[], io: Io): Promise<number>;
   /**
    * The top-level keys of the command's `--json` document. When the command fails before printing it (a usage
    * error, an unexpected error), main prints one JSON document with these keys set to null and an `error` object,
@@ -26,6 +26,16 @@ export interface Command {
    */
   readonly jsonFields?: readonly string[];
 }
+
+/** What a sub-command's module exports: loaded only when the command runs or prints its help. */
+export interface CommandBody {
+  /** The command's full `--help` text. */
+  readonly help: string;
+  run(args: string[], io: Io): Promise<number>;
+}
+
+/** A sub-command that declares its info in its own module as well (the table's entry is the one the tool uses). */
+export interface Command extends CommandInfo, CommandBody {}
 
 /** Parses flags strictly, turning node's parse errors into {@link UsageError}s. */
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(

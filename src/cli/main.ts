@@ -2,33 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../core/package-root';
 import { SesSmtpRotationError } from '../core/errors';
-import { EXIT, EXIT_CODES, type Command } from './command';
-import { confirmCommand } from './commands/confirm';
-import { consumersCommand } from './commands/consumers';
-import { credentialCommand } from './commands/credential';
-import { deriveCommand } from './commands/derive';
-import { demoCommand } from './commands/demo';
-import { lintDocumentCommand } from './commands/lint-document';
-import { preflightCommand } from './commands/preflight';
-import { retireCommand } from './commands/retire';
-import { rotateCommand } from './commands/rotate';
-import { statusCommand } from './commands/status';
+import { EXIT, EXIT_CODES, type CommandInfo } from './command';
+import { COMMANDS } from './command-table';
 import { println, processIo, type Io } from './io';
 import { AwsCallError, UsageError } from './errors';
-
-/** Every sub-command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  deriveCommand,
-  lintDocumentCommand,
-  demoCommand,
-  rotateCommand,
-  statusCommand,
-  preflightCommand,
-  retireCommand,
-  consumersCommand,
-  credentialCommand,
-  confirmCommand,
-];
 
 function toolHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -61,7 +38,7 @@ export interface JsonError {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...args] = argv;
   const json = argv.includes('--json');
-  const fail = (command: Command | undefined, error: JsonError, text: string): number => {
+  const fail = (command: CommandInfo | undefined, error: JsonError, text: string): number => {
     println(io.stderr, text);
     if (json) println(io.stdout, JSON.stringify(errorDocument(command, error), null, 2));
     return error.kind === 'usage' ? EXIT.usage : EXIT.failure;
@@ -77,11 +54,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     println(io.stdout, version());
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     const message = `unknown command "${name.slice(0, 40)}"`;
     return fail(undefined, { kind: 'usage', message }, `error: ${message}\n\n${toolHelp()}`);
   }
+  const command = await entry.load();
   if (args.includes('--help') || args.includes('-h')) {
     println(io.stdout, command.help);
     return EXIT.ok;
@@ -92,9 +70,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (error) {
     if (error instanceof UsageError) {
       return fail(
-        command,
+        entry,
         { kind: 'usage', message: error.message },
-        `error: ${error.message}\n\nRun \`ses-smtp-rotation ${command.name} --help\` for usage.`,
+        `error: ${error.message}\n\nRun \`ses-smtp-rotation ${entry.name} --help\` for usage.`,
       );
     }
     const kind = error instanceof AwsCallError ? 'aws' : 'failure';
@@ -102,17 +80,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       error instanceof SesSmtpRotationError
         ? error.message
         : `${(error as Error).name ?? 'Error'}: ${(error as Error).message}`;
-    return fail(command, { kind, message }, `error: ${message}`);
+    return fail(entry, { kind, message }, `error: ${message}`);
   }
   if (!EXIT_CODES.includes(code)) {
-    println(io.stderr, `error: ${command.name} ended with exit code ${code}, outside the convention; reporting 1`);
+    println(io.stderr, `error: ${entry.name} ended with exit code ${code}, outside the convention; reporting 1`);
     return EXIT.failure;
   }
   return code;
 }
 
 /** The JSON printed when a command could not print its own document. */
-export function errorDocument(command: Command | undefined, error: JsonError): Record<string, unknown> {
+export function errorDocument(command: CommandInfo | undefined, error: JsonError): Record<string, unknown> {
   const fields = Object.fromEntries((command?.jsonFields ?? []).map((key) => [key, null]));
   return { ...fields, error };
 }

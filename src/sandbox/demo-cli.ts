@@ -1,12 +1,12 @@
 /** How the demo runs the real operator commands: in the sandbox, on its virtual clock, their output printed. */
 import { Readable, Writable } from 'node:stream';
-import type { Command } from '../cli/command';
+import type { CommandBody } from '../cli/command';
 import type { RuntimeIo } from '../cli/runtime';
 import type { SandboxAccount } from './account';
 
 /** Runs `command` with `args` against the sandbox; every line it writes goes to `print`. Returns its exit code. */
 export function runCliCommand(
-  command: Command,
+  command: CommandBody,
   args: string[],
   account: SandboxAccount,
   print: (line: string) => void,

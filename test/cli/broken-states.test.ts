@@ -5,7 +5,8 @@
  * with every documented key, exit by the convention (the document and the exit code agree), name the denied
  * action, and never print a secret value the sandbox used.
  */
-import { COMMANDS, main } from '../../src/cli/main';
+import { COMMANDS } from '../../src/cli/command-table';
+import { main } from '../../src/cli/main';
 import { SandboxAccount, type SandboxOptions } from '../../src/sandbox/account';
 import { runRotation } from '../../src/sandbox/rotation-driver';
 import { failedTestSecret, missingUser, refusedSecret, unfinishedRotation } from './broken-states';

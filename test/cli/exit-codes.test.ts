@@ -2,7 +2,8 @@
  * Issue 12, class 7: one exit-code convention for every command (0 ok, 1 problem or failure, 2 usage, 130
  * interrupted), enforced by main; and under --json a usage error is one JSON document on stdout.
  */
-import { COMMANDS, errorDocument, main } from '../../src/cli/main';
+import { COMMANDS } from '../../src/cli/command-table';
+import { errorDocument, main } from '../../src/cli/main';
 import { SandboxAccount } from '../../src/sandbox/account';
 import { fakeIo } from './fake-io';
 import { rotateOnRequest, sandboxIo } from './sandbox-cli';

@@ -5,7 +5,7 @@ import { checkConsumerName, checkFreeText, ManualConsumerInputError, NOTE_MAX } 
 import { manualProgress } from '../../rotation/manual-wait';
 import { SECRET_COMMAND_FLAGS } from '../aws-clients';
 import { awsCall } from '../aws-errors';
-import { EXIT, parseFlags, type Command } from '../command';
+import { EXIT, parseFlags, type CommandBody } from '../command';
 import { println, type Io } from '../io';
 import { callerArn, openRegistry, registryCall } from '../manual-registry';
 import { secretCommandContext } from '../runtime';
@@ -42,11 +42,8 @@ Exit codes: 0 confirmed, 1 refused or failed (nothing changed), 2 usage error.`;
 export class ConfirmRefusedError extends SesSmtpRotationError {}
 
 /** `confirm`: a person's audited confirmation that a manual consumer uses the pending version. */
-export const confirmCommand: Command = {
-  name: 'confirm',
-  summary: 'confirm that a manual consumer uses the pending credential (the last one resumes the rotation)',
+export const confirmCommand: CommandBody = {
   help: HELP,
-  jsonFields: ['secretArn', 'versionId', 'consumer', 'confirmedBy', 'confirmedAt', 'note', 'pending', 'resumed'],
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseFlags(args, {
       ...SECRET_COMMAND_FLAGS,

@@ -8,7 +8,7 @@ import {
   type ManualConsumer,
 } from '../../core/manual-consumer';
 import { SECRET_COMMAND_FLAGS } from '../aws-clients';
-import { EXIT, parseFlags, type Command } from '../command';
+import { EXIT, parseFlags, type CommandBody } from '../command';
 import { table } from '../format';
 import { println, type Io } from '../io';
 import { callerArn, openRegistry, registryCall } from '../manual-registry';
@@ -44,11 +44,8 @@ TransactWriteItems (add, remove).
 Exit codes: 0 ok, 1 refused or failed (nothing changed), 2 usage error.`;
 
 /** `consumers add|list|remove`: the registry of manual consumers. */
-export const consumersCommand: Command = {
-  name: 'consumers',
-  summary: 'add, list or remove the manual consumers (systems changed by hand) of a secret',
+export const consumersCommand: CommandBody = {
   help: HELP,
-  jsonFields: ['secretArn', 'table', 'consumers'],
   async run(args: string[], io: Io): Promise<number> {
     const { values, positionals } = parseFlags(
       args,

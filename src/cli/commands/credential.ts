@@ -1,7 +1,7 @@
 import { SesSmtpRotationError } from '../../core/errors';
 import { tryParseSecretValue } from '../../core/secret';
 import { awsCall } from '../aws-errors';
-import { EXIT, parseFlags, type Command } from '../command';
+import { EXIT, parseFlags, type CommandBody } from '../command';
 import { println, type Io } from '../io';
 import { secretCommandContext } from '../runtime';
 import { readSecretState } from '../secret-state';
@@ -35,11 +35,8 @@ Exit codes: 0 printed, 1 nothing pending or not readable, 2 usage error or refus
 export class CredentialUnavailableError extends SesSmtpRotationError {}
 
 /** `credential show --pending --reveal`: the one way a person sees the pending password. */
-export const credentialCommand: Command = {
-  name: 'credential',
-  summary: 'show the pending credential to configure a manual consumer (--pending --reveal)',
+export const credentialCommand: CommandBody = {
   help: HELP,
-  jsonFields: ['secretArn', 'versionId', 'username', 'password', 'endpoint', 'port', 'region'],
   async run(args: string[], io: Io): Promise<number> {
     const { values, positionals } = parseFlags(
       args,

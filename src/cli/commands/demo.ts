@@ -2,7 +2,7 @@ import { planAdditionalRegions } from '../../core/additional-regions';
 import { InvalidRegionError } from '../../core/errors';
 import { STEPS, type Step } from '../../rotation/event';
 import { DEMO_REGION, runDemo } from '../../sandbox/demo';
-import { EXIT, parseFlags, type Command } from '../command';
+import { EXIT, parseFlags, type CommandBody } from '../command';
 import { println, type Io } from '../io';
 import { UsageError } from '../errors';
 
@@ -38,9 +38,7 @@ Options:
 Exit codes: 0 the rotation completed and was proven, 1 it did not, 2 usage error.`;
 
 /** `demo`: a whole rotation against the offline sandbox. */
-export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'run a whole rotation offline against a local sandbox (no AWS account needed)',
+export const demoCommand: CommandBody = {
   help: HELP,
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseFlags(args, {

@@ -6,7 +6,7 @@ import { secretAccessKeyProblem } from '../../core/key-shapes';
 import { parseRegion } from '../../core/regions';
 import { deriveSmtpPassword } from '../../core/smtp-password';
 import { splitRegionList } from '../../rotation/config-regions';
-import { EXIT, parseFlags, type Command } from '../command';
+import { EXIT, parseFlags, type CommandBody } from '../command';
 import { println, type Io } from '../io';
 import { UsageError } from '../errors';
 
@@ -41,9 +41,7 @@ const SECRET_ON_ARGV =
   'read -rs KEY && printf \'%s\\n\' "$KEY" | ses-smtp-rotation derive --region eu-west-1';
 
 /** `derive`: print the SMTP password of a secret access key read from stdin. */
-export const deriveCommand: Command = {
-  name: 'derive',
-  summary: 'derive the SES SMTP password of a secret access key read from stdin',
+export const deriveCommand: CommandBody = {
   help: HELP,
   async run(args: string[], io: Io): Promise<number> {
     if (args.some((a) => /^--(secret|secret-access-key|key|password)(=|$)/.test(a)))

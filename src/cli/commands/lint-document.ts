@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { formatOfFileName, lintDocumentText } from '../../documents/lint';
 import { RULES, type Problem } from '../../documents/rules';
-import { EXIT, parseFlags, type Command } from '../command';
+import { EXIT, parseFlags, type CommandBody } from '../command';
 import { println, type Io } from '../io';
 import { UsageError } from '../errors';
 import { plural } from '../format';
@@ -32,11 +32,8 @@ interface FileResult {
 }
 
 /** `lint-document`: check document files against the rotation's guarantees. */
-export const lintDocumentCommand: Command = {
-  name: 'lint-document',
-  summary: 'check a customized SSM document (JSON or YAML) keeps the rotation guarantees',
+export const lintDocumentCommand: CommandBody = {
   help: HELP,
-  jsonFields: ['ok', 'error', 'files'],
   async run(args: string[], io: Io): Promise<number> {
     // A usage error is thrown to main, which prints it as this command's JSON document (jsonFields) under --json.
     const { values, positionals } = parseFlags(args, { json: { type: 'boolean', default: false } }, true);

@@ -1,5 +1,5 @@
 import { SECRET_COMMAND_FLAGS } from '../aws-clients';
-import { EXIT, parseFlags, type Command } from '../command';
+import { EXIT, parseFlags, type CommandBody } from '../command';
 import { println, type Io } from '../io';
 import { runChecks } from '../preflight-checks';
 import { secretCommandContext } from '../runtime';
@@ -34,9 +34,7 @@ the function's VPC can reach the endpoint. No credential is sent.
 Exit codes: 0 every check ok, 1 a problem found, 2 usage error.`;
 
 /** `preflight`: is everything in place for a rotation? */
-export const preflightCommand: Command = {
-  name: 'preflight',
-  summary: 'check secret, function settings, keys, fleet, document and SMTP endpoint before rotating',
+export const preflightCommand: CommandBody = {
   help: HELP,
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseFlags(args, SECRET_COMMAND_FLAGS);
@@ -56,5 +54,4 @@ export const preflightCommand: Command = {
     }
     return ok ? EXIT.ok : EXIT.failure;
   },
-  jsonFields: ['secretArn', 'ok', 'checks', 'error'],
 };

@@ -6,7 +6,7 @@ import type { RetirementNotice } from '../../rotation/ports';
 import { RETIREMENT_TAGS, type RetiringKey } from '../../rotation/retirement';
 import { formatWindow } from '../../rotation/retirement-policy';
 import { regionOfArn, SECRET_COMMAND_FLAGS } from '../aws-clients';
-import { EXIT, parseFlags, type Command } from '../command';
+import { EXIT, parseFlags, type CommandBody } from '../command';
 import { println, type Io } from '../io';
 import { describeSecret, readRetirement, type RetirementState, type RetirementView } from '../retirement-view';
 import { secretCommandContext } from '../runtime';
@@ -45,9 +45,7 @@ Exit codes: 0 ok, 1 nothing to act on or refused, 2 usage error.`;
 type Action = 'reactivate' | 'resume' | 'now';
 
 /** `retire`: show and steer the retirement of the old key. */
-export const retireCommand: Command = {
-  name: 'retire',
-  summary: "show the old key's retirement; --reactivate, --resume or --now",
+export const retireCommand: CommandBody = {
   help: HELP,
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseFlags(args, {

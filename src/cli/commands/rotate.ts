@@ -4,7 +4,7 @@
  */
 import { stillRunningAdvice } from '../advice';
 import { SECRET_COMMAND_FLAGS } from '../aws-clients';
-import { EXIT, parseFlags, type Command } from '../command';
+import { EXIT, parseFlags, type CommandBody } from '../command';
 import { println, type Io } from '../io';
 import type { RetirementRequest } from '../retirement-request';
 import { secretCommandContext } from '../runtime';
@@ -53,11 +53,8 @@ Exit codes: 0 started (or, with --wait, complete), 1 not started, a step or the 
 ${ABANDON_HELP}`;
 
 /** `rotate`: start a rotation now, optionally following it to the end. */
-export const rotateCommand: Command = {
-  name: 'rotate',
-  summary: 'rotate now (RotateSecret); --wait follows it step by step',
+export const rotateCommand: CommandBody = {
   help: HELP,
-  jsonFields: Object.keys(emptyRotateReport('', false)),
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseFlags(args, {
       ...SECRET_COMMAND_FLAGS,
