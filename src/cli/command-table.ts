@@ -41,7 +41,6 @@ const INFO: readonly CommandInfo[] = [
     summary: 'rotate now (RotateSecret); --wait follows it step by step',
     jsonFields: Object.keys(emptyRotateReport('', false)),
   },
-  // status.ts still declares its own name and summary; these are the ones the tool prints.
   {
     name: 'status',
     summary: 'labels, keys, last push per host, and what to do next',

@@ -1,11 +1,11 @@
 import { SECRET_COMMAND_FLAGS } from '../aws-clients';
-import { EXIT, parseFlags, type Command } from '../command';
+import { EXIT, parseFlags, type CommandBody } from '../command';
 import { table, when } from '../format';
 import { println, type Io } from '../io';
 import { failedHostLines, progressPhrase, type PushView } from '../push-state';
 import { secretCommandContext } from '../runtime';
 import { gatherStatus } from '../status-report';
-import { emptyStatusReport, type StatusReport } from '../status-view';
+import type { StatusReport } from '../status-view';
 
 const HELP = `Usage: ses-smtp-rotation status --secret-id <id> [--json] [--region <region>] [--profile <profile>]
 
@@ -41,9 +41,7 @@ denied is reported in its section (call, resource, region, the permission to gra
 Exit codes: 0 ok or a rotation in progress, 1 something needs attention, 2 usage error.`;
 
 /** `status`: where the rotation of a secret stands, and what to do next. */
-export const statusCommand: Command = {
-  name: 'status',
-  summary: 'labels, keys, last push per host, and what to do next',
+export const statusCommand: CommandBody = {
   help: HELP,
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseFlags(args, SECRET_COMMAND_FLAGS);
@@ -53,7 +51,6 @@ export const statusCommand: Command = {
     else for (const line of render(report)) println(io.stdout, line);
     return report.state === 'attention' ? EXIT.failure : EXIT.ok;
   },
-  jsonFields: Object.keys(emptyStatusReport()),
 };
 
 /** The human-readable report. */
