@@ -18,6 +18,22 @@ async function retiring() {
   return { account, old, current, confirmedAt: account.secrets.lastRotatedDate! };
 }
 
+/** {@link retiring}, and a consumer the push did not reach used the old key an hour after it. */
+async function retiringInUse() {
+  const r = await retiring();
+  r.account.iam.recordUse(r.old.id, new Date(r.confirmedAt.getTime() + HOUR));
+  return r;
+}
+
+/** `rotate [flags] --wait`, the sandbox running the rotation it requests; returns once that rotation settled. */
+async function rotateAndWait(account: SandboxAccount, ...flags: string[]) {
+  const rotations = rotateOnRequest(account);
+  const io = sandboxIo(account);
+  const code = await main(['rotate', '--secret-id', account.secrets.arn, ...flags, '--wait'], io);
+  await rotations.settled();
+  return { code, io };
+}
+
 describe('retire', () => {
   let account: SandboxAccount;
   afterEach(() => account?.restore());
@@ -79,9 +95,8 @@ describe('retire', () => {
   });
 
   it('--now deletes the old key at once, even one still in use', async () => {
-    const r = await retiring();
+    const r = await retiringInUse();
     account = r.account;
-    account.iam.recordUse(r.old.id, new Date(r.confirmedAt.getTime() + HOUR));
 
     const code = await main(['retire', '--secret-id', account.secrets.arn, '--now'], sandboxIo(account));
 
@@ -127,14 +142,9 @@ describe('rotate --emergency', () => {
   afterEach(() => account?.restore());
 
   it('tags the secret before the rotation; the rotation deletes the old key and clears the tag', async () => {
-    const r = await retiring();
-    account = r.account;
-    account.iam.recordUse(r.old.id, new Date(r.confirmedAt.getTime() + HOUR));
-    const rotations = rotateOnRequest(account);
-    const io = sandboxIo(account);
+    account = (await retiringInUse()).account;
 
-    const code = await main(['rotate', '--secret-id', account.secrets.arn, '--emergency', '--wait'], io);
-    await rotations.settled();
+    const { code, io } = await rotateAndWait(account, '--emergency');
 
     expect(code).toBe(0);
     expect(io.out()).toContain('emergency: every old key is deleted once every host confirmed (tagged');
@@ -150,12 +160,9 @@ describe('rotate --immediate-retirement', () => {
   it('deletes the old key at the end of this staged rotation only, and clears its tag', async () => {
     // Prepare: a staged installation whose old key retired; the user holds one key.
     account = new SandboxAccount({ hosts: 2, initialSecret: 'settings', retirement: 'staged' });
-    const rotations = rotateOnRequest(account);
-    const io = sandboxIo(account);
 
     // Act
-    const code = await main(['rotate', '--secret-id', account.secrets.arn, '--immediate-retirement', '--wait'], io);
-    await rotations.settled();
+    const { code, io } = await rotateAndWait(account, '--immediate-retirement');
 
     // Assess: one key left (staged would have left two), the request gone, the next rotation staged again.
     expect(code).toBe(0);
@@ -169,16 +176,11 @@ describe('rotate --immediate-retirement', () => {
 
   it('still stops at a retiring key that is in use (unlike --emergency), and nothing is left tagged', async () => {
     // Prepare
-    const r = await retiring();
-    account = r.account;
-    account.iam.recordUse(r.old.id, new Date(r.confirmedAt.getTime() + HOUR));
+    account = (await retiringInUse()).account;
     const keysBefore = account.iam.keys(account.userName).map((k) => k.id);
-    const rotations = rotateOnRequest(account);
-    const io = sandboxIo(account);
 
     // Act
-    const code = await main(['rotate', '--secret-id', account.secrets.arn, '--immediate-retirement', '--wait'], io);
-    await rotations.settled();
+    const { code, io } = await rotateAndWait(account, '--immediate-retirement');
 
     // Assess: createSecret refused (the held key stays), so the rotation failed before the push.
     expect(code).toBe(1);
@@ -218,11 +220,8 @@ describe('rotate --wait under the staged policy', () => {
 
   it('completes when Secrets Manager recorded the rotation, naming the old key that is retiring', async () => {
     account = new SandboxAccount({ hosts: 2, initialSecret: 'settings', retirement: 'staged' });
-    const rotations = rotateOnRequest(account);
-    const io = sandboxIo(account);
 
-    const code = await main(['rotate', '--secret-id', account.secrets.arn, '--wait'], io);
-    await rotations.settled();
+    const { code, io } = await rotateAndWait(account);
 
     expect(code).toBe(0);
     expect(io.out()).toMatch(/retired: old key AKIA…\w{4} retiring \(staged\)/);
