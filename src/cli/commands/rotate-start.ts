@@ -12,7 +12,7 @@ import { manualSteps } from '../manual-status';
 import { requestRetirement, requestTag, withdrawRetirement } from '../retirement-request';
 import { readFunctionState, readSecretState, rotationUnfinished, type SecretState } from '../secret-state';
 import { AwsCallError } from '../errors';
-import { progress, type RotateReport, type RotateRun } from './rotate-report';
+import { progress, type Outcome, type RotateReport, type RotateRun } from './rotate-report';
 import { followRotation } from './rotate-wait';
 
 /** Starts the rotation and, with --wait, follows it. @throws AwsCallError when a call fails */
@@ -22,16 +22,17 @@ export async function startRotation(run: RotateRun): Promise<number> {
   const state = await readSecretState(clients.secrets, secretId, clients.region);
   report.secretArn = state.arn;
   if (!state.rotationLambdaArn) {
-    report.outcome = 'not-configured';
-    report.problems.push('rotation is not configured: no rotation function is attached to the secret');
-    report.next.push(
-      'deploy the ses-smtp-rotation construct for this secret (it attaches the function and the schedule), ' +
-        'then run ses-smtp-rotation preflight --secret-id ' +
-        secretId,
+    return refuse(
+      io,
+      report,
+      'not-configured',
+      'rotation is not configured: no rotation function is attached to the secret',
+      [
+        'deploy the ses-smtp-rotation construct for this secret (it attaches the function and the schedule), ' +
+          'then run ses-smtp-rotation preflight --secret-id ' +
+          secretId,
+      ],
     );
-    report.problems.forEach((p) => println(io.stderr, `error: ${p}`));
-    report.next.forEach((n) => println(io.stderr, n));
-    return EXIT.failure;
   }
   if (rotationUnfinished(state)) {
     return refuseUnfinished(io, report, secretId, state, await manualWait(run, state));
@@ -95,19 +96,34 @@ function refuseUnfinished(
 ): number {
   if (manual.length > 0) {
     // Waiting for people is not a stuck rotation: say who, and how it goes on.
-    const [problem, ...next] = manual;
-    report.outcome = 'unfinished-rotation';
-    report.problems.push(`a rotation is in progress: ${problem ?? ''}`);
-    report.next.push(...next.map((n) => n.trim()));
-    println(io.stderr, `error: a rotation is in progress: ${problem ?? ''}`);
-    for (const line of next) println(io.stderr, line);
-    return EXIT.failure;
+    const [who, ...steps] = manual;
+    const problem = `a rotation is in progress: ${who ?? ''}`;
+    return refuse(
+      io,
+      report,
+      'unfinished-rotation',
+      problem,
+      steps,
+      steps.map((n) => n.trim()),
+    );
   }
   const [problem, ...next] = unfinishedRotationAdvice(secretId, state);
-  report.outcome = 'unfinished-rotation';
-  report.problems.push(problem ?? '');
+  return refuse(io, report, 'unfinished-rotation', problem ?? '', next);
+}
+
+/** Ends the run refused: the report and stderr both say why (`problem`) and what to do (`lines`). */
+function refuse(
+  io: Io,
+  report: RotateReport,
+  outcome: Outcome,
+  problem: string,
+  lines: readonly string[],
+  next: readonly string[] = lines,
+): number {
+  report.outcome = outcome;
+  report.problems.push(problem);
   report.next.push(...next);
-  println(io.stderr, `error: ${problem ?? ''}`);
-  for (const line of next) println(io.stderr, line);
+  println(io.stderr, `error: ${problem}`);
+  for (const line of lines) println(io.stderr, line);
   return EXIT.failure;
 }
