@@ -8,7 +8,7 @@ import { abandonComment } from '../aws/ssm-fleet';
 import { abandonPushAdvice, staleAbandonAdvice, type AbandonAdvice } from './abandon-advice';
 import { abandonPushIsCurrent } from './abandon-plan';
 import { findPushCommand, viewPush, type PushView } from './push-state';
-import { rotationUnfinished, type SecretState } from './secret-state';
+import { unfinishedVersion, type SecretState } from './secret-state';
 
 /** The abandon push of the unfinished rotation (the --json `abandon` key of `status`). */
 export interface AbandonView {
@@ -32,11 +32,12 @@ export async function readAbandonPush(
   },
 ): Promise<AbandonView | undefined> {
   const { state, region } = query;
-  if (!rotationUnfinished(state) || !state.pending || !state.current) return undefined;
+  const pending = unfinishedVersion(state);
+  if (!pending || !state.current) return undefined;
   const command = await findPushCommand(ssm, {
     documentName: query.documentName,
     versionId: state.current,
-    comment: abandonComment(state.pending),
+    comment: abandonComment(pending),
     now: query.now,
     ...(region ? { region } : {}),
   });
@@ -47,7 +48,7 @@ export async function readAbandonPush(
     { commandId: push.commandId, ...(command.RequestedDateTime ? { requested: command.RequestedDateTime } : {}) },
     rotationRequested ? new Date(rotationRequested) : undefined,
   );
-  return { pendingVersionId: state.pending, upToDate, push };
+  return { pendingVersionId: pending, upToDate, push };
 }
 
 /** What `rotate --abandon` would say about this push (pure). */

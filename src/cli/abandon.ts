@@ -23,6 +23,7 @@ import {
   readSecretState,
   readVersionContent,
   rotationUnfinished,
+  unfinishedVersion,
   type SecretState,
 } from './secret-state';
 import { type Log } from '../rotation/ports';
@@ -152,10 +153,8 @@ async function observe(
   const state = known ?? (await readSecretState(clients.secrets, secretId));
   const now = clock.now();
   const base = { secretId, iamUserName: config.iamUserName, now, keys: [] };
-  if (!rotationUnfinished(state) || state.pending === undefined) {
-    return { ...base, ...(state.current ? { currentVersionId: state.current } : {}) };
-  }
-  const pendingId = state.pending;
+  const pendingId = unfinishedVersion(state);
+  if (pendingId === undefined) return { ...base, ...(state.current ? { currentVersionId: state.current } : {}) };
   const created = state.versions.find((v) => v.versionId === pendingId)?.created;
   const current = state.current ? await readVersionContent(clients.secrets, state.arn, state.current) : undefined;
   const pending = await readVersionContent(clients.secrets, state.arn, pendingId);

@@ -135,6 +135,11 @@ export function rotationUnfinished(state: SecretState): boolean {
   return state.pending !== undefined && state.pending !== state.current;
 }
 
+/** The version the unfinished rotation rotates to (AWSPENDING), or undefined when no rotation is unfinished. */
+export function unfinishedVersion(state: SecretState): string | undefined {
+  return rotationUnfinished(state) ? state.pending : undefined;
+}
+
 /**
  * Reads and parses one version; the password is dropped at once and never leaves this function. A value that is no
  * credential carries `asPending`: the function's own refusal (credentialOf) were it the version being rotated.

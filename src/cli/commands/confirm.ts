@@ -9,7 +9,7 @@ import { EXIT, parseFlags, type CommandBody } from '../command';
 import { println, type Io } from '../io';
 import { callerArn, openRegistry, registryCall } from '../manual-registry';
 import { secretCommandContext } from '../runtime';
-import { readSecretState } from '../secret-state';
+import { readSecretState, unfinishedVersion } from '../secret-state';
 import { AwsCallError, UsageError } from '../errors';
 
 const HELP = `Usage: ses-smtp-rotation confirm --secret-id <id> --consumer <name> [--note <text>] [--json]
@@ -63,8 +63,8 @@ export const confirmCommand: CommandBody = {
     const context = secretCommandContext(values, io);
     const open = await openRegistry(context);
     const { secret } = open;
-    const versionId = secret.pending;
-    if (versionId === undefined || versionId === secret.current) {
+    const versionId = unfinishedVersion(secret);
+    if (versionId === undefined) {
       throw new ConfirmRefusedError(
         `nothing is pending for ${secret.name}: no rotation waits for confirmation (AWSPENDING is on no version ` +
           'other than AWSCURRENT). Confirm after the notification of the next rotation. Nothing was changed.',
@@ -141,7 +141,7 @@ async function resume(
 ): Promise<boolean> {
   const { clients } = context;
   const now = await readSecretState(clients.secrets, secretArn, clients.region);
-  if (now.pending !== versionId || now.current === versionId) {
+  if (unfinishedVersion(now) !== versionId) {
     say('every manual consumer confirmed; the rotation already went on (nothing to re-attempt)');
     return false;
   }

@@ -4,7 +4,7 @@ import { awsCall } from '../aws-errors';
 import { EXIT, parseFlags, type CommandBody } from '../command';
 import { println, type Io } from '../io';
 import { secretCommandContext } from '../runtime';
-import { readSecretState } from '../secret-state';
+import { readSecretState, unfinishedVersion } from '../secret-state';
 import { UsageError } from '../errors';
 import { SecretStore } from '../../aws/secret-store';
 
@@ -70,8 +70,8 @@ export const credentialCommand: CommandBody = {
     }
     const { secretId, clients } = secretCommandContext(values, io);
     const state = await readSecretState(clients.secrets, secretId, clients.region);
-    const versionId = state.pending;
-    if (versionId === undefined || versionId === state.current) {
+    const versionId = unfinishedVersion(state);
+    if (versionId === undefined) {
       throw new CredentialUnavailableError(
         `nothing is pending for ${state.name}: no rotation waits for confirmation, so there is no new credential ` +
           'to configure. Your systems keep the current one.',
