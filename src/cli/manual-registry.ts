@@ -1,7 +1,7 @@
 /**
  * What the manual-consumer commands share: the registry table the rotation function is configured with (read
- * from the function, never a second setting), the caller's identity, and AWS errors told as the other commands
- * tell them.
+ * from the function, never a second setting) and the caller's identity; registry calls go through registryCall
+ * (manual-status.ts), which tells AWS errors as the other commands tell them.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ConsumerRegistryAdmin } from '../aws/consumer-registry-admin';
@@ -58,21 +58,6 @@ export async function openRegistry(context: SecretCommandContext): Promise<OpenR
     ...(region ? { region } : {}),
     ...(fn.config.notificationTopicArn ? { topicArn: fn.config.notificationTopicArn } : {}),
   };
-}
-
-/**
- * Runs one registry call: our own refusals (unknown consumer, confirmed twice, missing table) pass through as they
- * are; AWS failures (AccessDenied…) become an {@link AwsCallError} naming the action, the table and the fix.
- */
-export async function registryCall<T>(
-  open: Pick<OpenRegistry, 'registry' | 'region'>,
-  action: string,
-  send: () => Promise<T>,
-): Promise<T> {
-  return awsCall(
-    { action, resource: `table ${open.registry.tableName}`, ...(open.region ? { region: open.region } : {}) },
-    send,
-  );
 }
 
 /** The caller's ARN (STS GetCallerIdentity): who is recorded as having confirmed or changed the registry. */

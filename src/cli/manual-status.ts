@@ -45,9 +45,7 @@ export async function readManualStatus(
   const region = regionOfArn(state.rotationLambdaArn);
   const registry = new ConsumerRegistry(clients.dynamodb(region), manual.tableName);
   const versionId = (rotationUnfinished(state) ? state.pending : state.current) ?? null;
-  const call = { action: 'dynamodb:Query', resource: `table ${manual.tableName}`, ...(region ? { region } : {}) };
-  // The missing table is told by the registry itself (passes through awsCall); AWS failures are explained.
-  return awsCall(call, async () => {
+  return registryCall({ registry, ...(region ? { region } : {}) }, 'dynamodb:Query', async () => {
     const consumers = await registry.consumers(state.arn);
     const confirmations = versionId ? await registry.confirmations(state.arn, versionId) : [];
     const wait = versionId && rotationUnfinished(state) ? await registry.waitState(state.arn, versionId) : undefined;
@@ -71,6 +69,21 @@ export async function readManualStatus(
       }),
     };
   });
+}
+
+/**
+ * Runs one registry call: our own refusals (unknown consumer, confirmed twice, missing table) pass through as they
+ * are; AWS failures (AccessDenied…) become an {@link AwsCallError} naming the action, the table and the fix.
+ */
+export async function registryCall<T>(
+  open: { readonly registry: { readonly tableName: string }; readonly region?: string },
+  action: string,
+  send: () => Promise<T>,
+): Promise<T> {
+  return awsCall(
+    { action, resource: `table ${open.registry.tableName}`, ...(open.region ? { region: open.region } : {}) },
+    send,
+  );
 }
 
 /** What the wait means for `status`: waiting on people is a rotation in progress, overdue is attention. */

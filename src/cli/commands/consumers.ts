@@ -11,7 +11,8 @@ import { SECRET_COMMAND_FLAGS } from '../aws-clients';
 import { EXIT, parseFlags, type CommandBody } from '../command';
 import { table } from '../format';
 import { println, type Io } from '../io';
-import { callerArn, openRegistry, registryCall } from '../manual-registry';
+import { callerArn, openRegistry } from '../manual-registry';
+import { registryCall } from '../manual-status';
 import { secretCommandContext } from '../runtime';
 import { UsageError } from '../errors';
 
