@@ -7,6 +7,19 @@ import { SesSmtpRotationError } from '../core/errors';
 /** Wrong flags or arguments: the command prints the message and its usage, and exits with 2. */
 export class UsageError extends SesSmtpRotationError {}
 
+/**
+ * Runs an input check that applies the project's own rules; its refusal (an error of class `refusal`) becomes a
+ * usage error (exit 2), prefixed with `flag` when the message does not name the flag itself.
+ */
+export function usageOf<T>(refusal: abstract new (...args: never[]) => Error, check: () => T, flag?: string): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof refusal)) throw error;
+    throw new UsageError(flag ? `${flag}: ${error.message}` : error.message);
+  }
+}
+
 /** What a command was doing when a call failed. */
 export interface AwsCall {
   /** The IAM action, e.g. `iam:ListAccessKeys`. */

@@ -11,7 +11,7 @@ import { callerArn, openRegistry } from '../manual-registry';
 import { registryCall } from '../manual-status';
 import { secretCommandContext } from '../runtime';
 import { readSecretState, unfinishedVersion } from '../secret-state';
-import { AwsCallError, UsageError } from '../errors';
+import { AwsCallError, UsageError, usageOf } from '../errors';
 
 const HELP = `Usage: ses-smtp-rotation confirm --secret-id <id> --consumer <name> [--note <text>] [--json]
                                  [--region <region>] [--profile <profile>]
@@ -51,16 +51,14 @@ export const confirmCommand: CommandBody = {
       consumer: { type: 'string' },
       note: { type: 'string' },
     });
-    if (values.consumer === undefined) throw new UsageError('--consumer is required: the consumer you changed');
-    let consumer: string;
-    let note: string | undefined;
-    try {
-      consumer = checkConsumerName(values.consumer);
-      note = values.note === undefined ? undefined : checkFreeText('--note', 'note', values.note, NOTE_MAX);
-    } catch (error) {
-      if (error instanceof ManualConsumerInputError) throw new UsageError(error.message);
-      throw error;
-    }
+    const name = values.consumer;
+    const text = values.note;
+    if (name === undefined) throw new UsageError('--consumer is required: the consumer you changed');
+    const consumer = usageOf(ManualConsumerInputError, () => checkConsumerName(name));
+    const note =
+      text === undefined
+        ? undefined
+        : usageOf(ManualConsumerInputError, () => checkFreeText('--note', 'note', text, NOTE_MAX));
     const context = secretCommandContext(values, io);
     const open = await openRegistry(context);
     const { secret } = open;

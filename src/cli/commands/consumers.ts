@@ -14,7 +14,7 @@ import { println, type Io } from '../io';
 import { callerArn, openRegistry } from '../manual-registry';
 import { registryCall } from '../manual-status';
 import { secretCommandContext } from '../runtime';
-import { UsageError } from '../errors';
+import { UsageError, usageOf } from '../errors';
 
 const HELP = `Usage: ses-smtp-rotation consumers add    --secret-id <id> --consumer <name> [--owner <contact>] [--note <text>]
        ses-smtp-rotation consumers list   --secret-id <id> [--json]
@@ -72,13 +72,18 @@ export const consumersCommand: CommandBody = {
     if (action !== 'list' && values.consumer === undefined) {
       throw new UsageError(`consumers ${action} needs --consumer <name>`);
     }
-    const name = values.consumer === undefined ? undefined : usage(() => checkConsumerName(values.consumer ?? ''));
+    const name =
+      values.consumer === undefined
+        ? undefined
+        : usageOf(ManualConsumerInputError, () => checkConsumerName(values.consumer ?? ''));
     const owner =
       values.owner === undefined
         ? undefined
-        : usage(() => checkFreeText('--owner', 'owner', values.owner ?? '', OWNER_MAX));
+        : usageOf(ManualConsumerInputError, () => checkFreeText('--owner', 'owner', values.owner ?? '', OWNER_MAX));
     const note =
-      values.note === undefined ? undefined : usage(() => checkFreeText('--note', 'note', values.note ?? '', NOTE_MAX));
+      values.note === undefined
+        ? undefined
+        : usageOf(ManualConsumerInputError, () => checkFreeText('--note', 'note', values.note ?? '', NOTE_MAX));
     const context = secretCommandContext(values, io);
     const open = await openRegistry(context);
     const arn = open.secret.arn;
@@ -118,16 +123,6 @@ export const consumersCommand: CommandBody = {
     return EXIT.ok;
   },
 };
-
-/** Bad input is a usage error: the message names the flag and the limit. */
-function usage<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if (error instanceof ManualConsumerInputError) throw new UsageError(error.message);
-    throw error;
-  }
-}
 
 function printList(io: Io, arn: string, consumers: readonly ManualConsumer[]): void {
   if (consumers.length === 0) {

@@ -4,7 +4,7 @@ import { STEPS, type Step } from '../../rotation/event';
 import { DEMO_REGION, runDemo } from '../../sandbox/demo';
 import { EXIT, parseFlags, type CommandBody } from '../command';
 import { println, type Io } from '../io';
-import { UsageError } from '../errors';
+import { UsageError, usageOf } from '../errors';
 
 const HELP = `Usage: ses-smtp-rotation demo [--hosts N] [--fail-host I] [--crash-at STEP] [--lifecycle]
                               [--stray-consumer] [--dr-region REGION] [--manual N [--manual-silent]] [--json]
@@ -63,7 +63,10 @@ export const demoCommand: CommandBody = {
       throw new UsageError(`--crash-at must be one of ${STEPS.join(', ')}`);
     }
     const drRegion = values['dr-region'];
-    if (drRegion !== undefined) checkDrRegion(drRegion);
+    // The rotation's own rules for an additional region, against the demo's primary region.
+    if (drRegion !== undefined) {
+      usageOf(InvalidRegionError, () => planAdditionalRegions([drRegion], DEMO_REGION), '--dr-region');
+    }
     // The sandbox calls no AWS endpoint: the SDK's Node-version notice is noise here.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const started = Date.now();
@@ -90,16 +93,6 @@ export const demoCommand: CommandBody = {
     return report.ok ? EXIT.ok : EXIT.failure;
   },
 };
-
-/** The rotation's own rules for an additional region, against the demo's primary region. */
-function checkDrRegion(region: string): void {
-  try {
-    planAdditionalRegions([region], DEMO_REGION);
-  } catch (error) {
-    if (!(error instanceof InvalidRegionError)) throw error;
-    throw new UsageError(`--dr-region: ${error.message}`);
-  }
-}
 
 function wholeNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { planAdditionalRegions, type AdditionalRegion } from '../../core/additional-regions';
+import { planAdditionalRegions } from '../../core/additional-regions';
 import { smtpEndpoint } from '../../core/endpoint';
 import { InvalidRegionError } from '../../core/errors';
 import { secretAccessKeyProblem } from '../../core/key-shapes';
@@ -8,7 +8,7 @@ import { deriveSmtpPassword } from '../../core/smtp-password';
 import { splitRegionList } from '../../rotation/config-regions';
 import { EXIT, parseFlags, type CommandBody } from '../command';
 import { println, type Io } from '../io';
-import { UsageError } from '../errors';
+import { UsageError, usageOf } from '../errors';
 
 const HELP = `Usage: <secret on stdin> | ses-smtp-rotation derive --region <region>[,<region>…] [--fips] [--json]
 
@@ -59,7 +59,12 @@ export const deriveCommand: CommandBody = {
     if (values.region === undefined) throw new UsageError('--region is required, for example --region eu-west-1');
     const [first = '', ...others] = splitRegionList(values.region);
     const { region, warning } = parseRegion(first, values.fips);
-    const additional = planOthers(others, region, values.fips);
+    // The additional regions, by the rotation's own rules; a refusal is a usage error naming the flag.
+    const additional = usageOf(
+      InvalidRegionError,
+      () => planAdditionalRegions(others, region, values.fips),
+      '--region',
+    );
     if (io.stdin.isTTY) println(io.stderr, 'Paste the secret access key, then press Enter and Ctrl-D:');
     const secret = readOneLine(await readCapped(io.stdin));
     for (const w of [warning, ...additional.map((a) => a.warning)]) if (w) println(io.stderr, `warning: ${w}`);
@@ -85,16 +90,6 @@ export const deriveCommand: CommandBody = {
     return EXIT.ok;
   },
 };
-
-/** The additional regions, by the rotation's own rules; a problem is a usage error naming the flag. */
-function planOthers(others: string[], primary: string, fips: boolean): AdditionalRegion[] {
-  try {
-    return planAdditionalRegions(others, primary, fips);
-  } catch (error) {
-    if (!(error instanceof InvalidRegionError)) throw error;
-    throw new UsageError(`--region: ${error.message}`);
-  }
-}
 
 /** More than a key line ever needs; the rest of a larger input is never read (nor held in memory). */
 export const MAX_INPUT_BYTES = 4096;
