@@ -7,7 +7,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { RotationConfig } from '../rotation/config';
 import { functionRefusal } from '../rotation/readiness';
 import type { RecordedValue } from '../rotation/settings';
-import { readVersionContent, rotationUnfinished, type SecretState, type VersionContent } from './secret-state';
+import { readVersionContent, unfinishedVersion, type SecretState, type VersionContent } from './secret-state';
 import type { RecordedKeyIds } from './user-keys';
 
 /** The contents of the labelled versions that matter. */
@@ -27,7 +27,7 @@ export async function readLabelled(
 ): Promise<Labelled> {
   const read = (id: string | undefined) => (id ? readVersionContent(secrets, state.arn, id, region) : undefined);
   const current = await read(state.current);
-  const pending = rotationUnfinished(state) ? await read(state.pending) : undefined;
+  const pending = await read(unfinishedVersion(state));
   const previous = current?.kind === 'credential' ? await read(state.previous) : undefined;
   return {
     ...(current ? { current } : {}),
@@ -52,9 +52,10 @@ export function recordedKeys(state: SecretState, labelled: Labelled): RecordedKe
 export function refusalOf(config: RotationConfig, state: SecretState, labelled: Labelled): string | undefined {
   const pending = labelled.pending;
   const versionStages = Object.fromEntries(state.versions.map((v) => [v.versionId, [...v.stages]]));
+  const pendingVersionId = unfinishedVersion(state);
   return functionRefusal(config, {
     meta: { arn: state.arn, rotationEnabled: state.rotationEnabled, versionStages },
-    ...(rotationUnfinished(state) && state.pending ? { pendingVersionId: state.pending } : {}),
+    ...(pendingVersionId ? { pendingVersionId } : {}),
     ...(pending && 'asPending' in pending && pending.asPending ? { pendingRefusal: pending.asPending } : {}),
     pendingHasValue: pending !== undefined && pending.kind !== 'no-value',
     ...(recordedValue(labelled.current) ? { current: recordedValue(labelled.current) } : {}),
