@@ -34,9 +34,6 @@ export interface CommandBody {
   run(args: string[], io: Io): Promise<number>;
 }
 
-/** A sub-command that declares its info in its own module as well (the table's entry is the one the tool uses). */
-export interface Command extends CommandInfo, CommandBody {}
-
 /** Parses flags strictly, turning node's parse errors into {@link UsageError}s. */
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
