@@ -9,7 +9,7 @@ import { manualProgress, switchSteps, waitingDays } from '../rotation/manual-wai
 import type { AwsClients } from './aws-clients';
 import { regionOfArn } from './aws-clients';
 import { awsCall } from './aws-errors';
-import { rotationUnfinished, type SecretState } from './secret-state';
+import { rotationUnfinished, versionInView, type SecretState } from './secret-state';
 
 /** The `manualConsumers` section of the status report (null when the function has no registry). */
 export interface ManualStatus {
@@ -44,7 +44,7 @@ export async function readManualStatus(
   if (!manual) return null;
   const region = regionOfArn(state.rotationLambdaArn);
   const registry = new ConsumerRegistry(clients.dynamodb(region), manual.tableName);
-  const versionId = (rotationUnfinished(state) ? state.pending : state.current) ?? null;
+  const versionId = versionInView(state) ?? null;
   return registryCall({ registry, ...(region ? { region } : {}) }, 'dynamodb:Query', async () => {
     const consumers = await registry.consumers(state.arn);
     const confirmations = versionId ? await registry.confirmations(state.arn, versionId) : [];

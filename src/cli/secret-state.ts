@@ -140,6 +140,11 @@ export function unfinishedVersion(state: SecretState): string | undefined {
   return rotationUnfinished(state) ? state.pending : undefined;
 }
 
+/** The version `status` reports on (its push, its manual consumers): the unfinished rotation's, else AWSCURRENT. */
+export function versionInView(state: SecretState): string | undefined {
+  return unfinishedVersion(state) ?? state.current;
+}
+
 /**
  * Reads and parses one version; the password is dropped at once and never leaves this function. A value that is no
  * credential carries `asPending`: the function's own refusal (credentialOf) were it the version being rotated.

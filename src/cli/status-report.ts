@@ -14,7 +14,14 @@ import { crossRegionHint } from './preflight-checks';
 import { readManualStatus, type ManualStatus } from './manual-status';
 import { findPushCommand, viewPush, type PushView } from './push-state';
 import { missingRegions, readLabelled, recordedKeys, refusalOf, type Labelled } from './secret-facts';
-import { readFunctionState, readSecretState, rotationUnfinished, userOf, type SecretState } from './secret-state';
+import {
+  readFunctionState,
+  readSecretState,
+  unfinishedVersion,
+  userOf,
+  versionInView,
+  type SecretState,
+} from './secret-state';
 import { assess, type SectionError } from './status-assess';
 import { currentView, emptyStatusReport, functionView, type StatusReport } from './status-view';
 import { readUserKeys, viewKeys } from './user-keys';
@@ -62,7 +69,7 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
       errors.push(sectionError(error, "retry; check the IAM user's name"));
     }
   }
-  const pushVersion = rotationUnfinished(state) ? state.pending : state.current;
+  const pushVersion = versionInView(state);
   let push: PushView | undefined;
   let abandon: AbandonView | undefined;
   if (fn?.ok && pushVersion) {
@@ -94,11 +101,12 @@ export async function gatherStatus(clients: AwsClients, secretId: string, clock:
     }
   }
   let failure: StepFailure | undefined;
-  if (rotationUnfinished(state) && state.pending && fn?.logGroup) {
-    const created = state.versions.find((v) => v.versionId === state.pending)?.created?.getTime();
+  const pending = unfinishedVersion(state);
+  if (pending && fn?.logGroup) {
+    const created = state.versions.find((v) => v.versionId === pending)?.created?.getTime();
     const lookup = await findStepFailure(clients.logs(fnRegion), {
       logGroup: fn.logGroup,
-      versionId: state.pending,
+      versionId: pending,
       since: (created ?? clock.now() - 86_400_000) - 60_000,
       ...(fnRegion ? { region: fnRegion } : {}),
     });
