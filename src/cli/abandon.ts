@@ -66,7 +66,7 @@ export async function abandonRotation(deps: AbandonDeps): Promise<AbandonReport>
 
 async function run(deps: AbandonDeps, report: AbandonReport): Promise<AbandonReport> {
   const { clients, clock, secretId, say } = deps;
-  const state = await readSecretState(clients.secrets, secretId);
+  const state = await readSecretState(clients.secrets, secretId, clients.region);
   report.secretArn = state.arn;
   if (!rotationUnfinished(state)) {
     report.summary =
@@ -150,7 +150,7 @@ async function observe(
   known?: SecretState,
 ): Promise<AbandonObservation> {
   const { clients, clock, secretId } = deps;
-  const state = known ?? (await readSecretState(clients.secrets, secretId));
+  const state = known ?? (await readSecretState(clients.secrets, secretId, clients.region));
   const now = clock.now();
   const base = { secretId, iamUserName: config.iamUserName, now, keys: [] };
   const pendingId = unfinishedVersion(state);
