@@ -19,6 +19,18 @@ const CONSUMER = SORT_KEY.consumer;
 const ROTATION = SORT_KEY.rotation;
 const CONFIRMATION = SORT_KEY.confirmation;
 
+/** The item of a registered consumer (what {@link ConsumerRegistry.consumers} reads back). */
+export function consumerItem(secretArn: string, consumer: ManualConsumer): Item {
+  return {
+    ...key(secretArn, CONSUMER + consumer.name),
+    name: S(consumer.name),
+    addedAt: S(consumer.addedAt),
+    addedBy: S(consumer.addedBy),
+    ...(consumer.owner ? { owner: S(consumer.owner) } : {}),
+    ...(consumer.note ? { note: S(consumer.note) } : {}),
+  };
+}
+
 /**
  * The registry's writes people make through the CLI: add and remove consumers, confirm a version. Each is one
  * conditional transaction, so a refusal changes nothing. Not part of the Lambda bundle.
@@ -29,16 +41,14 @@ export class ConsumerRegistryAdmin extends ConsumerRegistry {
    * @throws ConsumerRegistryError `exists` when the name is taken
    */
   async add(secretArn: string, consumer: ManualConsumer): Promise<void> {
-    const item: Item = {
-      ...key(secretArn, CONSUMER + consumer.name),
-      name: S(consumer.name),
-      addedAt: S(consumer.addedAt),
-      addedBy: S(consumer.addedBy),
-      ...(consumer.owner ? { owner: S(consumer.owner) } : {}),
-      ...(consumer.note ? { note: S(consumer.note) } : {}),
-    };
     const failed = await this.transact([
-      { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(sk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: consumerItem(secretArn, consumer),
+          ConditionExpression: 'attribute_not_exists(sk)',
+        },
+      },
       this.change(secretArn, 'add', consumer.name, consumer.addedBy, consumer.addedAt),
     ]);
     if (failed[0]) {
