@@ -64,10 +64,7 @@ export class SandboxManualConsumers {
 
   /** Whether a consumer's configured credential authenticates now (I1). */
   canSend(name: string): boolean {
-    const held = this.installed.get(name);
-    return (
-      held !== undefined && this.deps.iam.authenticateSmtp(held.username, held.password, held.region, { record: false })
-    );
+    return this.deps.iam.holdsWorkingKey(this.installed.get(name));
   }
 
   /**
