@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { ManualConfirmation, ManualConsumer } from '../core/manual-consumer';
 import {
+  confirmationSortKey,
   ConsumerRegistry,
   ConsumerRegistryError,
   key,
@@ -17,7 +18,6 @@ import {
 
 const CONSUMER = SORT_KEY.consumer;
 const ROTATION = SORT_KEY.rotation;
-const CONFIRMATION = SORT_KEY.confirmation;
 
 /** The item of a registered consumer (what {@link ConsumerRegistry.consumers} reads back). */
 export function consumerItem(secretArn: string, consumer: ManualConsumer): Item {
@@ -133,7 +133,7 @@ export class ConsumerRegistryAdmin extends ConsumerRegistry {
         Put: {
           TableName: this.tableName,
           Item: {
-            ...key(secretArn, `${CONFIRMATION}${versionId}#${consumer}`),
+            ...key(secretArn, confirmationSortKey(versionId, consumer)),
             consumer: S(consumer),
             versionId: S(versionId),
             confirmedBy: S(confirmation.confirmedBy),

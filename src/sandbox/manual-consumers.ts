@@ -2,7 +2,7 @@ import { parseSecretValue, type SmtpCredential } from '../core/secret';
 import type { FakeDynamoDb } from './fake-dynamodb';
 import type { FakeIam } from './fake-iam';
 import type { FakeSecretsManager } from './fake-secrets-manager';
-import { SORT_KEY } from '../aws/consumer-registry';
+import { confirmationSortKey, SORT_KEY } from '../aws/consumer-registry';
 import { consumerItem } from '../aws/consumer-registry-admin';
 
 /** A manual consumer's configured credential, with the version it came from. */
@@ -78,7 +78,7 @@ export class SandboxManualConsumers {
     const mine = items.filter((i) => i.pk?.S === this.deps.secrets.arn);
     const names = mine.flatMap((i) => (i.sk?.S?.startsWith(SORT_KEY.consumer) ? [i.name?.S ?? ''] : []));
     return names
-      .filter((name) => !mine.some((i) => i.sk?.S === `${SORT_KEY.confirmation}${versionId}#${name}`))
+      .filter((name) => !mine.some((i) => i.sk?.S === confirmationSortKey(versionId, name)))
       .map((name) => `AWSCURRENT moved to ${versionId} before manual consumer ${name} confirmed it`);
   }
 }
