@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { ManualConfirmation, ManualConsumer } from '../core/manual-consumer';
 import {
+  confirmationSortKey,
   ConsumerRegistry,
   ConsumerRegistryError,
   key,
@@ -17,7 +18,18 @@ import {
 
 const CONSUMER = SORT_KEY.consumer;
 const ROTATION = SORT_KEY.rotation;
-const CONFIRMATION = SORT_KEY.confirmation;
+
+/** The item of a registered consumer (what {@link ConsumerRegistry.consumers} reads back). */
+export function consumerItem(secretArn: string, consumer: ManualConsumer): Item {
+  return {
+    ...key(secretArn, CONSUMER + consumer.name),
+    name: S(consumer.name),
+    addedAt: S(consumer.addedAt),
+    addedBy: S(consumer.addedBy),
+    ...(consumer.owner ? { owner: S(consumer.owner) } : {}),
+    ...(consumer.note ? { note: S(consumer.note) } : {}),
+  };
+}
 
 /**
  * The registry's writes people make through the CLI: add and remove consumers, confirm a version. Each is one
@@ -29,16 +41,14 @@ export class ConsumerRegistryAdmin extends ConsumerRegistry {
    * @throws ConsumerRegistryError `exists` when the name is taken
    */
   async add(secretArn: string, consumer: ManualConsumer): Promise<void> {
-    const item: Item = {
-      ...key(secretArn, CONSUMER + consumer.name),
-      name: S(consumer.name),
-      addedAt: S(consumer.addedAt),
-      addedBy: S(consumer.addedBy),
-      ...(consumer.owner ? { owner: S(consumer.owner) } : {}),
-      ...(consumer.note ? { note: S(consumer.note) } : {}),
-    };
     const failed = await this.transact([
-      { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(sk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: consumerItem(secretArn, consumer),
+          ConditionExpression: 'attribute_not_exists(sk)',
+        },
+      },
       this.change(secretArn, 'add', consumer.name, consumer.addedBy, consumer.addedAt),
     ]);
     if (failed[0]) {
@@ -123,7 +133,7 @@ export class ConsumerRegistryAdmin extends ConsumerRegistry {
         Put: {
           TableName: this.tableName,
           Item: {
-            ...key(secretArn, `${CONFIRMATION}${versionId}#${consumer}`),
+            ...key(secretArn, confirmationSortKey(versionId, consumer)),
             consumer: S(consumer),
             versionId: S(versionId),
             confirmedBy: S(confirmation.confirmedBy),

@@ -59,7 +59,7 @@ export class ConsumerRegistry implements ManualConsumerRegistry {
   }
 
   async confirmations(secretArn: string, versionId: string): Promise<ManualConfirmation[]> {
-    return (await this.query(secretArn, `${CONFIRMATION}${versionId}#`)).map((i) => ({
+    return (await this.query(secretArn, confirmationSortKey(versionId))).map((i) => ({
       consumer: str(i, 'consumer'),
       versionId: str(i, 'versionId'),
       confirmedBy: str(i, 'confirmedBy'),
@@ -174,6 +174,11 @@ export class ConsumerRegistry implements ManualConsumerRegistry {
       throw error;
     }
   }
+}
+
+/** The sort key of `consumer`'s confirmation of a version; without `consumer`, the prefix of all of that version's. */
+export function confirmationSortKey(versionId: string, consumer = ''): string {
+  return `${CONFIRMATION}${versionId}#${consumer}`;
 }
 
 /** The primary key of an item. */

@@ -1,7 +1,7 @@
 import { DOCUMENT_PARAMETERS, RESULT_MARKER } from '../core/document-contract';
 import { checkedSteps, type DocumentModel } from './document-model';
 import type { Finding } from './rule';
-import { stripComment, type ScriptKind } from './script-checks';
+import { assignment, stripComment, type ScriptKind } from './script-checks';
 
 /**
  * The contract between the fleet push and a step's script, as src/core/document-contract.ts defines it: the script
@@ -22,16 +22,10 @@ const CONTRACT_VALUES: Record<ScriptKind, Record<string, string>> = {
   },
 };
 
-/** `NAME='value'` (shell) or `$Name = 'value'` (PowerShell): the name and the unquoted value. */
-function assignment(kind: ScriptKind, code: string): { name: string; value: string } | undefined {
-  const match =
-    kind === 'shell'
-      ? /^\s*(?:readonly\s+|declare\s+-r\s+)?([A-Z_]+)=(.*)$/.exec(code)
-      : /^\s*\$([A-Za-z]+)\s*=\s*(.*)$/.exec(code);
-  if (!match) return undefined;
-  const raw = match[2]!.trim();
-  const quoted = /^'([^']*)'$|^"([^"]*)"$/.exec(raw);
-  return { name: match[1]!, value: quoted ? (quoted[1] ?? quoted[2] ?? '') : raw };
+/** The value an assignment gives, without its quotes. */
+function unquoted(value: string): string {
+  const quoted = /^'([^']*)'$|^"([^"]*)"$/.exec(value);
+  return quoted ? (quoted[1] ?? quoted[2] ?? '') : value;
 }
 
 export const scriptContract = {
@@ -47,7 +41,7 @@ export const scriptContract = {
         if (code.includes(RESULT_MARKER)) printsMarker = true;
         const set = assignment(step.spec.kind, code);
         const want = set ? expected[set.name] : undefined;
-        if (set && want !== undefined && set.value !== want) {
+        if (set && want !== undefined && unquoted(set.value) !== want) {
           findings.push({
             line: fileLine,
             message: `${set.name} must be ${want} exactly (src/core/document-contract.ts): the fleet push relies on it`,

@@ -3,7 +3,7 @@ import { looksLikeJson, parseJsonWithLines, type JsonNode } from './json-lines';
 import { RULES, type Problem } from './rules';
 import { parse } from './step-rules';
 import { parseYamlWithLines } from './yaml-lines';
-import { JsonSyntaxError, YamlSyntaxError } from './errors';
+import { DocumentSyntaxError } from './errors';
 
 /**
  * Lints a (customized) SSM Command document, JSON or YAML, against the guarantees the rotation relies on: the
@@ -31,7 +31,7 @@ export function lintDocumentText(text: string, format?: DocumentFormat): Problem
   try {
     root = as === 'json' ? parseJsonWithLines(text) : parseYamlWithLines(text);
   } catch (error) {
-    if (!(error instanceof JsonSyntaxError || error instanceof YamlSyntaxError)) throw error;
+    if (!(error instanceof DocumentSyntaxError)) throw error;
     const what = as === 'json' ? 'not valid JSON' : 'not valid YAML';
     const hint = as === 'json' && !looksLikeJson(text) ? ' (it looks like YAML: name the file .yaml or .yml)' : '';
     const message = `${what}: ${error.message.replace(/^line \d+: /, '')}${hint}`;

@@ -50,17 +50,23 @@ export function stripComment(_kind: ScriptKind, text: string): string {
  */
 export function secretVariables(kind: ScriptKind, lines: readonly ScriptLine[]): Set<string> {
   const secrets = new Set<string>();
-  const assignment =
-    kind === 'shell'
-      ? /^\s*(?:if\s+!?\s*)?(?:local\s+|export\s+|readonly\s+)?(\w+)=(.*)$/
-      : /^\s*\$(?:script:)?(\w+)\s*=(.*)$/;
   for (const { text } of lines) {
-    const m = assignment.exec(text);
-    if (!m) continue;
-    const [, name = '', value = ''] = m;
-    if (isSecretName(name) || SECRET_SOURCE.test(value)) secrets.add(name);
+    const set = assignment(kind, text);
+    if (set && (isSecretName(set.name) || SECRET_SOURCE.test(set.value))) secrets.add(set.name);
   }
   return secrets;
+}
+
+/**
+ * The variable a line assigns and the value as written (trimmed): `NAME=value` in shell (also after `local`,
+ * `export`, `readonly`, `declare -r` or `if !`), `$Name = value` in PowerShell (also `$script:Name`).
+ */
+export function assignment(kind: ScriptKind, text: string): { name: string; value: string } | undefined {
+  const m =
+    kind === 'shell'
+      ? /^\s*(?:if\s+!?\s*)?(?:local\s+|export\s+|readonly\s+|declare\s+-r\s+)?(\w+)=(.*)$/.exec(text)
+      : /^\s*\$(?:script:)?(\w+)\s*=(.*)$/.exec(text);
+  return m ? { name: m[1] ?? '', value: (m[2] ?? '').trim() } : undefined;
 }
 
 function isSecretName(name: string): boolean {

@@ -190,11 +190,7 @@ export class SandboxAccount {
 
   /** Whether a host's configured credential authenticates now (I1), without recording a use. */
   hostCanSend(instanceId: string): boolean {
-    const credential = this.installed.get(instanceId);
-    return (
-      credential !== undefined &&
-      this.iam.authenticateSmtp(credential.username, credential.password, credential.region, { record: false })
-    );
+    return this.iam.holdsWorkingKey(this.installed.get(instanceId));
   }
 
   /** Every secret value this account ever produced: secret access keys and their SMTP passwords. */

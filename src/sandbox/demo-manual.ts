@@ -51,6 +51,8 @@ export async function demoManual(
     `While it waits: ${hosts}/${account.hosts.length} relays send with the new key, the manual consumers with the old one.`,
   );
 
+  // With `silent`, the last consumer is the one nobody changes.
+  const silent = options.names.at(-1) ?? '';
   const confirming = options.silent ? options.names.slice(0, -1) : options.names;
   const confirmedBy: string[] = [];
   let resumed: RotationRun | undefined;
@@ -80,7 +82,6 @@ export async function demoManual(
   account.callerArn = operator;
   let reminderSent = false;
   if (options.silent) {
-    const silent = options.names.at(-1) ?? '';
     print('');
     print(`Nobody changes ${silent}. A day later the hourly pass reminds:`);
     account.clock.advance(25 * 3_600_000);
@@ -99,7 +100,7 @@ export async function demoManual(
   if (options.silent) {
     print(
       `AWSCURRENT ${promoted ? 'MOVED' : 'did not move'}; the old key is ${oldKeyAlive ? 'still active' : 'GONE'}: ` +
-        `${silent(options.names)} can still send.`,
+        `${silent} can still send.`,
     );
   }
   const ok = options.silent
@@ -116,8 +117,4 @@ export async function demoManual(
     },
     ...(resumed ? { resumed } : {}),
   };
-}
-
-function silent(names: readonly string[]): string {
-  return names.at(-1) ?? '';
 }

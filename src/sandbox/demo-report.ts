@@ -1,6 +1,7 @@
 /** The demo's report (its --json output) and the parts of it computed from the account and the runs. */
 import type { Step } from '../rotation/event';
 import type { SandboxAccount } from './account';
+import { hostMta } from './fake-fleet-hosts';
 import type { ManualProof } from './demo-manual';
 import type { DemoProof } from './demo-proof';
 import type { RetirementProof } from './demo-retirement';
@@ -90,9 +91,7 @@ export function manualOnlyReport(
 export function fleetMix(account: SandboxAccount): Pick<DemoReport, 'platforms' | 'mtas'> {
   return {
     platforms: countBy(account.hosts.map((h) => h.platform)),
-    mtas: countBy(
-      account.hosts.map((h) => h.mta ?? 'postfix').sort((a, b) => MTA_ORDER.indexOf(a) - MTA_ORDER.indexOf(b)),
-    ),
+    mtas: countBy(account.hosts.map(hostMta).sort((a, b) => MTA_ORDER.indexOf(a) - MTA_ORDER.indexOf(b))),
   };
 }
 

@@ -1,3 +1,4 @@
+import { RESULT_MARKER } from '../core/document-contract';
 import { maskKeyId } from '../core/mask';
 import type { SmtpProbe } from '../rotation/ports';
 import type { SandboxAccount } from './account';
@@ -51,8 +52,7 @@ export async function rotateAndProve(
   const failing = options.failHost !== undefined ? account.hosts[options.failHost - 1] : undefined;
   if (options.failHost !== undefined && !failing)
     throw new RangeError(`--fail-host must be between 1 and ${hostCount}`);
-  if (failing)
-    failing.behaviour = { kind: 'fail', output: 'ses-smtp-rotation-result status=failed reason=relayhost-mismatch' };
+  if (failing) failing.behaviour = { kind: 'fail', output: `${RESULT_MARKER} status=failed reason=relayhost-mismatch` };
 
   wireProgress(account, print);
   const driver: DriverOptions = {

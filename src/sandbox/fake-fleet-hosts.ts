@@ -74,6 +74,11 @@ export interface MakeHostsOptions {
   readonly durationMs?: number;
 }
 
+/** A host's MTA, with {@link FakeHost.mta}'s default: Postfix on Linux, IIS SMTP on Windows. */
+export function hostMta(host: Pick<FakeHost, 'mta' | 'platform'>): HostMta {
+  return host.mta ?? (host.platform === 'Windows' ? 'iis' : 'postfix');
+}
+
 /** `count` healthy, online hosts with deterministic ids (`i-00000000000000001`, …). */
 export function makeHosts(count: number, options: MakeHostsOptions = {}): FakeHost[] {
   const first = options.firstIndex ?? 1;

@@ -99,6 +99,16 @@ export class FakeIam {
     return false;
   }
 
+  /** Whether a configured credential (a relay's, a manual consumer's) authenticates now, without recording a use. */
+  holdsWorkingKey(
+    credential: { readonly username: string; readonly password: string; readonly region: string } | undefined,
+  ): boolean {
+    return (
+      credential !== undefined &&
+      this.authenticateSmtp(credential.username, credential.password, credential.region, { record: false })
+    );
+  }
+
   /** The key's SES SMTP password for `region` (derived on first use, then remembered). */
   smtpPassword(key: FakeAccessKey, region: string): string {
     let byRegion = this.passwords.get(key);

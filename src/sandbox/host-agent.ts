@@ -3,7 +3,7 @@ import { maskKeyId } from '../core/mask';
 import { passwordForRelay } from '../core/regional-passwords';
 import { parseSecretValue, type SecretValue, type SmtpCredential } from '../core/secret';
 import type { SandboxAccount } from './account';
-import type { HostRunner } from './fake-fleet-hosts';
+import { hostMta, type HostRunner } from './fake-fleet-hosts';
 
 /**
  * What the SSM document does on a relay: fetch the secret by ARN + version id with the host's own role, install
@@ -21,7 +21,7 @@ export function hostAgent(account: SandboxAccount): HostRunner {
   };
   return async (host, request) => {
     const versionId = request.parameters.VersionId?.[0] ?? '';
-    const mta = host.mta ?? (host.platform === 'Windows' ? 'iis' : 'postfix');
+    const mta = hostMta(host);
     let credential: SmtpCredential;
     try {
       const value = account.secrets.getSecretValue({

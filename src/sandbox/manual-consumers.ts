@@ -2,7 +2,8 @@ import { parseSecretValue, type SmtpCredential } from '../core/secret';
 import type { FakeDynamoDb } from './fake-dynamodb';
 import type { FakeIam } from './fake-iam';
 import type { FakeSecretsManager } from './fake-secrets-manager';
-import { key, SORT_KEY } from '../aws/consumer-registry';
+import { confirmationSortKey, SORT_KEY } from '../aws/consumer-registry';
+import { consumerItem } from '../aws/consumer-registry-admin';
 
 /** A manual consumer's configured credential, with the version it came from. */
 export interface ManualHolding extends SmtpCredential {
@@ -30,20 +31,19 @@ export class SandboxManualConsumers {
     },
   ) {}
 
-  /** Registers a consumer holding the key the relays have, as `consumers add` does (the registry's own key layout). */
+  /** Registers a consumer holding the key the relays have, with the item `consumers add` writes. */
   register(name: string, owner = `${name}-team@example.com`): void {
     const holding = this.deps.relayCredential();
     const table = this.deps.table();
     if (!table) throw new Error('the sandbox account has no registry table (SandboxOptions.registry)');
     this.deps.dynamodb.putItem({
       TableName: table,
-      Item: {
-        ...key(this.deps.secrets.arn, `${SORT_KEY.consumer}${name}`),
-        name: { S: name },
-        owner: { S: owner },
-        addedAt: { S: new Date(this.deps.now()).toISOString() },
-        addedBy: { S: 'arn:aws:iam::111122223333:user/operator' },
-      },
+      Item: consumerItem(this.deps.secrets.arn, {
+        name,
+        owner,
+        addedAt: new Date(this.deps.now()).toISOString(),
+        addedBy: 'arn:aws:iam::111122223333:user/operator',
+      }),
     });
     if (holding) this.installed.set(name, holding);
   }
@@ -64,10 +64,7 @@ export class SandboxManualConsumers {
 
   /** Whether a consumer's configured credential authenticates now (I1). */
   canSend(name: string): boolean {
-    const held = this.installed.get(name);
-    return (
-      held !== undefined && this.deps.iam.authenticateSmtp(held.username, held.password, held.region, { record: false })
-    );
+    return this.deps.iam.holdsWorkingKey(this.installed.get(name));
   }
 
   /**
@@ -81,7 +78,7 @@ export class SandboxManualConsumers {
     const mine = items.filter((i) => i.pk?.S === this.deps.secrets.arn);
     const names = mine.flatMap((i) => (i.sk?.S?.startsWith(SORT_KEY.consumer) ? [i.name?.S ?? ''] : []));
     return names
-      .filter((name) => !mine.some((i) => i.sk?.S === `${SORT_KEY.confirmation}${versionId}#${name}`))
+      .filter((name) => !mine.some((i) => i.sk?.S === confirmationSortKey(versionId, name)))
       .map((name) => `AWSCURRENT moved to ${versionId} before manual consumer ${name} confirmed it`);
   }
 }

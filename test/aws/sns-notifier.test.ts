@@ -1,14 +1,21 @@
-import type { PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { SnsNotifier } from '../../src/aws/sns-notifier';
+import { CallRecorder } from '../../src/sandbox/call-recorder';
+import { wireSns, type Wiring } from '../../src/sandbox/wire';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:rotation';
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ses-smtp-credential-AbCdEf';
 
-/** A notifier over a client that records what it was asked to publish. */
+let wiring: Wiring | undefined;
+afterEach(() => wiring?.restore());
+
+/** A notifier over an SNS client routed to the sandbox's SNS; `published` holds each Publish input. */
 function notifier(): { sns: SnsNotifier; published: PublishCommandInput[] } {
   const published: PublishCommandInput[] = [];
-  const client = { send: async (command: { input: PublishCommandInput }) => void published.push(command.input) };
-  return { sns: new SnsNotifier(client as unknown as SNSClient, TOPIC), published };
+  const recorder = new CallRecorder();
+  recorder.onServed((call) => void published.push(call.input as PublishCommandInput));
+  wiring = wireSns([], recorder);
+  return { sns: new SnsNotifier(new SNSClient({ region: 'eu-west-1' }), TOPIC), published };
 }
 
 /** The JSON record a message ends with. */

@@ -1,5 +1,5 @@
 /** Shared set-up for the SsmFleet tests: a fake SSM behind a mocked SSMClient, a virtual clock, captured logs. */
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient, type SendCommandCommandInput } from '@aws-sdk/client-ssm';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { SsmFleet } from '../../src/aws/ssm-fleet';
 import { Deadline } from '../../src/core/clock';
@@ -18,6 +18,23 @@ export const VERSION_ID = '5f0c2a9e-7d41-4c1b-9a53-2e8f6b1d0c77';
 export const OTHER_VERSION_ID = '0b7d8e2f-1c3a-4e5b-8f9a-6d4c2b1a0e99';
 /** The credential the hosts install; it must never appear in anything SSM or the logs see. */
 export const PASSWORD = 'BFakeSmtpPasswordForTests0123456789abcdefghij';
+
+/**
+ * The SendCommand input of a push of {@link VERSION_ID} (tag targets, no error allowed), with `overrides`: what
+ * the fake SSM's tests send, and, with the fleet's concurrency and log group, what {@link SsmFleet} must send.
+ */
+export function send(overrides: Partial<SendCommandCommandInput> = {}): SendCommandCommandInput {
+  return {
+    DocumentName: DEFAULT_FAKE_DOCUMENT,
+    Targets: [{ Key: 'tag:Role', Values: ['smtp-relay'] }],
+    Parameters: { SecretArn: [SECRET_ARN], VersionId: [VERSION_ID] },
+    Comment: `ses-smtp-rotation ${VERSION_ID}`,
+    MaxConcurrency: '100%',
+    MaxErrors: '0',
+    TimeoutSeconds: 600,
+    ...overrides,
+  };
+}
 
 export function fleetConfig(overrides: Partial<FleetConfig> = {}): FleetConfig {
   return {

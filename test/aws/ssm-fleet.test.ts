@@ -10,6 +10,7 @@ import {
   fleetConfig,
   harness,
   installed,
+  send,
   thrown,
   type Harness,
 } from './ssm-fleet-fixture';
@@ -31,16 +32,14 @@ describe('SsmFleet.deliver', () => {
 
     // Assess
     expect(h.mock).toHaveReceivedCommandTimes(SendCommandCommand, 1);
-    expect(h.mock).toHaveReceivedCommandWith(SendCommandCommand, {
-      DocumentName: 'ses-smtp-rotation-UpdateRelayCredential',
-      Targets: [{ Key: 'tag:Role', Values: ['smtp-relay'] }],
-      Parameters: { SecretArn: [SECRET_ARN], VersionId: [VERSION_ID] },
-      Comment: `ses-smtp-rotation ${VERSION_ID}`,
-      MaxConcurrency: '10%',
-      MaxErrors: '0',
-      TimeoutSeconds: 600,
-      CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: '/ses-smtp-rotation/fleet' },
-    });
+    expect(h.mock).toHaveReceivedCommandWith(
+      SendCommandCommand,
+      send({
+        DocumentName: 'ses-smtp-rotation-UpdateRelayCredential',
+        MaxConcurrency: '10%',
+        CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: '/ses-smtp-rotation/fleet' },
+      }),
+    );
     expect(report).toEqual({ commandId: h.fake.commandIds()[0], hostsUpdated: 1 });
     expect(installed.get(host!.instanceId)).toBe(PASSWORD);
   });
