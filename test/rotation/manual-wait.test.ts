@@ -5,8 +5,7 @@ import { manualProgress, overdueDue, reminderDue } from '../../src/rotation/manu
 import { SandboxAccount } from '../../src/sandbox/account';
 import { checkInvariants } from '../../src/sandbox/invariants';
 import { continueRotation, runRotation } from '../../src/sandbox/rotation-driver';
-import { invokeStep, startRotation } from './steps/step-harness';
-import { parseSecretValue } from '../../src/core/secret';
+import { invokeStep, startRotation, storedCredential } from './steps/step-harness';
 
 const DAY = 86_400_000;
 const consumer = (name: string): ManualConsumer => ({ name, addedAt: '2026-01-01T00:00:00Z', addedBy: 'arn:x' });
@@ -131,9 +130,8 @@ describe('finishSecret with manual consumers', () => {
     await invokeStep(account, 'finishSecret', token);
 
     // Assess: the gate passed at promotion; the retry retires (immediate policy) and asks nobody
-    const promoted = parseSecretValue(account.secrets.peekValue(token));
-    if (promoted.kind !== 'credential') throw new Error('no credential');
-    expect(account.iam.keys(account.userName).map((k) => k.id)).toEqual([promoted.credential.username]);
+    const promoted = storedCredential(account, token);
+    expect(account.iam.keys(account.userName).map((k) => k.id)).toEqual([promoted.username]);
     expect(account.notifications.some((n) => n.subject?.startsWith('ACTION NEEDED: change'))).toBe(false);
     expect(account.logs.some((l) => l.message === 'rotation completed')).toBe(true);
     account.restore();
