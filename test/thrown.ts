@@ -11,3 +11,17 @@ export function thrownBy<E extends Error>(run: () => unknown, type: abstract new
   }
   throw new Error(`expected a ${type.name}`);
 }
+
+/** The error `run` rejects with, checked to be a `type` (the test fails when it resolves or rejects otherwise). */
+export async function rejectionOf<E extends Error>(
+  run: Promise<unknown>,
+  type: abstract new (...args: never[]) => E,
+): Promise<E> {
+  const outcome = await run.then(
+    () => ({ resolved: true as const }),
+    (error: unknown) => ({ resolved: false as const, error }),
+  );
+  if (outcome.resolved) throw new Error(`expected a ${type.name}`);
+  expect(outcome.error).toBeInstanceOf(type);
+  return outcome.error as E;
+}
