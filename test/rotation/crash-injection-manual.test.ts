@@ -13,9 +13,8 @@ import { runRetirementPass } from '../../src/sandbox/retirement-driver';
 import { continueRotation, runRotation } from '../../src/sandbox/rotation-driver';
 import { sandboxIo } from '../cli/sandbox-cli';
 import { FAULT_VARIANTS } from '../fault-variants';
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../src/rotation/retirement-policy';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const PEOPLE: [string, string][] = [
   ['scanner', 'arn:aws:sts::111122223333:assumed-role/MailOps/alice'],
   ['mainframe-gw', 'arn:aws:sts::111122223333:assumed-role/MailOps/bob'],

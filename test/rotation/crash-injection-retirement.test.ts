@@ -10,9 +10,7 @@ import { runRetirementPass } from '../../src/sandbox/retirement-driver';
 import { runRotation } from '../../src/sandbox/rotation-driver';
 import { RETIREMENT_TAGS } from '../../src/rotation/retirement';
 import { FAULT_VARIANTS } from '../fault-variants';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../src/rotation/retirement-policy';
 
 interface Setup {
   readonly account: SandboxAccount;

@@ -6,8 +6,8 @@ import { SandboxAccount } from '../../src/sandbox/account';
 import { checkInvariants } from '../../src/sandbox/invariants';
 import { continueRotation, runRotation } from '../../src/sandbox/rotation-driver';
 import { invokeStep, startRotation, storedCredential } from './steps/step-harness';
+import { DAY_MS as DAY } from '../../src/rotation/retirement-policy';
 
-const DAY = 86_400_000;
 const consumer = (name: string): ManualConsumer => ({ name, addedAt: '2026-01-01T00:00:00Z', addedBy: 'arn:x' });
 
 function accountWith(names: string[]) {

@@ -8,9 +8,8 @@ import { EXPIRED_CA_LAST_DAY, EXPIRED_CA_PEM, EXPIRED_CA_SUBJECT } from '../fixt
 import { sent } from '../sandbox/sent-commands';
 import { invokeStep, startRotation } from './steps/step-harness';
 import { rejectionOf } from '../thrown';
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../src/rotation/retirement-policy';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const expired = { SMTP_TRUSTED_CA_PEM: EXPIRED_CA_PEM };
 
 function refusal(run: Promise<unknown>): Promise<ConfigurationError> {
