@@ -147,10 +147,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
   }
   const safetyMarginMs = integer(env, ENV.safetyMarginSeconds, 30, 5, 300) * 1000;
   const probeMaxWaitMs = integer(env, ENV.probeMaxWaitSeconds, 150, 5, 840) * 1000;
+  const tlsServername = optional(env, ENV.tlsServername);
   const additionalRegions = loadAdditionalRegions(optional(env, ENV.additionalRegions), {
     primaryRegion: regionInfo.region,
     fips,
-    tlsServernameSet: optional(env, ENV.tlsServername) !== undefined,
+    tlsServernameSet: tlsServername !== undefined,
     probeMaxWaitMs,
     safetyMarginMs,
   });
@@ -166,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RotationConfig {
     endpoint,
     port: integer(env, ENV.port, DEFAULT_SMTP_PORT, 1, 65535),
     ...(additionalRegions.length > 0 && { additionalRegions }),
-    ...(optional(env, ENV.tlsServername) ? { tlsServername: optional(env, ENV.tlsServername) } : {}),
+    ...(tlsServername ? { tlsServername } : {}),
     ...(trustedCa ? { trustedCa } : {}),
     ...(expectedSecretArn ? { expectedSecretArn } : {}),
     fleet: loadFleetConfig(env),

@@ -4,11 +4,12 @@
  * CloudWatch alarm reads), and the safety net of the resume: when everyone confirmed but the rotation is still
  * pending a quarter of an hour later (the confirming CLI could not re-attempt it), it re-attempts it.
  */
+import { LAMBDA_MAX_TIMEOUT_MS } from './config-regions';
 import type { RotationDeps } from './deps';
 import { manualProgress, notice, overdueDue, reminderDue, waitingDays } from './manual-wait';
 
-/** A step runs at most 15 minutes: a resume younger than that may still be running. */
-const RESUME_GRACE_MS = 15 * 60_000;
+/** A step runs at most Lambda's longest timeout: a resume younger than that may still be running. */
+const RESUME_GRACE_MS = LAMBDA_MAX_TIMEOUT_MS;
 
 /** What the pass found about the manual consumers of the pending version. */
 export interface ManualPassReport {

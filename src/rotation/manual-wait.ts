@@ -63,17 +63,23 @@ export type ManualGate =
 
 /**
  * Decides whether finishSecret may promote `versionId`. With no registry or no consumers: `none` (exactly the
- * behaviour without this feature). Every consumer confirmed: `confirmed`. Otherwise records the wait, sends the
- * one request notification (at least once: a crash between publishing and recording repeats it) and returns
- * `waiting`.
+ * behaviour without this feature). Every consumer confirmed, or the version already `promoted` (it passed the gate
+ * then; a consumer registered since must not stop the retirement a crash interrupted): `confirmed`, with whoever
+ * confirmed. Otherwise records the wait, sends the one request notification (at least once: a crash between
+ * publishing and recording repeats it) and returns `waiting`.
  */
-export async function manualGate(deps: RotationDeps, secretArn: string, versionId: string): Promise<ManualGate> {
+export async function manualGate(
+  deps: RotationDeps,
+  secretArn: string,
+  versionId: string,
+  promoted: boolean,
+): Promise<ManualGate> {
   const { registry, notifier, clock, log } = deps;
   if (!registry) return { kind: 'none' };
   const consumers = await registry.consumers(secretArn);
   if (consumers.length === 0) return { kind: 'none' };
   const progress = manualProgress(consumers, await registry.confirmations(secretArn, versionId), versionId);
-  if (progress.pending.length === 0) return { kind: 'confirmed', confirmed: progress.confirmed };
+  if (progress.pending.length === 0 || promoted) return { kind: 'confirmed', confirmed: progress.confirmed };
   const now = new Date(clock.now());
   let state = await registry.startWait(secretArn, versionId, now);
   if (state.notifiedAt === undefined) {

@@ -1,18 +1,13 @@
 import { SecretShapeError } from '../../src/core/errors';
 import { passwordForRelay } from '../../src/core/regional-passwords';
 import { parseSecretValue, serializeCredential, type SmtpCredential } from '../../src/core/secret';
+import { sampleCredential, SAMPLE_PASSWORD } from '../fixtures/credential';
 import { SIGV4_VECTORS } from '../fixtures/smtp-password-vectors';
+import { thrownBy } from '../thrown';
 
-const PRIMARY = SIGV4_VECTORS[4]!.password;
+const PRIMARY = SAMPLE_PASSWORD;
 const DR = SIGV4_VECTORS[0]!.password;
-const SINGLE: SmtpCredential = {
-  username: 'AKIAIOSFODNN7EXAMPLE',
-  password: PRIMARY,
-  region: 'eu-west-1',
-  endpoint: 'email-smtp.eu-west-1.amazonaws.com',
-  port: 587,
-  iamUserName: 'ses-smtp-sender',
-};
+const SINGLE = sampleCredential('eu-west-1');
 const MULTI: SmtpCredential = {
   ...SINGLE,
   additionalRegions: [{ region: 'eu-central-1', endpoint: 'email-smtp.eu-central-1.amazonaws.com', password: DR }],
@@ -23,13 +18,7 @@ function withEntries(entries: unknown): string {
 }
 
 function rejection(text: string): SecretShapeError {
-  try {
-    parseSecretValue(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SecretShapeError);
-    return error as SecretShapeError;
-  }
-  throw new Error('expected a rejection');
+  return thrownBy(() => parseSecretValue(text), SecretShapeError);
 }
 
 describe('additionalRegions in the secret', () => {

@@ -4,18 +4,12 @@ import {
   SecretShapeError,
   TemporaryCredentialError,
 } from '../../src/core/errors';
-import { parseSecretValue, serializeCredential, tryParseSecretValue, type SmtpCredential } from '../../src/core/secret';
-import { SIGV2_VECTORS, SIGV4_VECTORS } from '../fixtures/smtp-password-vectors';
+import { parseSecretValue, serializeCredential, tryParseSecretValue } from '../../src/core/secret';
+import { sampleCredential, SAMPLE_PASSWORD } from '../fixtures/credential';
+import { SIGV2_VECTORS } from '../fixtures/smtp-password-vectors';
 
-const PASSWORD = SIGV4_VECTORS[4]!.password;
-const CREDENTIAL: SmtpCredential = {
-  username: 'AKIAIOSFODNN7EXAMPLE',
-  password: PASSWORD,
-  region: 'us-east-2',
-  endpoint: 'email-smtp.us-east-2.amazonaws.com',
-  port: 587,
-  iamUserName: 'ses-smtp-sender',
-};
+const PASSWORD = SAMPLE_PASSWORD;
+const CREDENTIAL = sampleCredential('us-east-2');
 
 function withField(field: string, value: unknown): string {
   return JSON.stringify({ ...CREDENTIAL, [field]: value });

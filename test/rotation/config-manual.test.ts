@@ -1,11 +1,5 @@
 import { loadConfig } from '../../src/rotation/config';
-
-const ENV = {
-  SES_IAM_USER_NAME: 'ses-smtp-sender',
-  SES_REGION: 'eu-west-1',
-  FLEET_DOCUMENT_NAME: 'SesSmtpCredentialUpdate',
-  FLEET_TARGET_TAGS: 'Role=smtp-relay',
-};
+import { MINIMAL_ENV as ENV } from './config-env';
 
 describe('loadConfig: manual consumers and the Parameter Store copy', () => {
   it('has neither by default', () => {

@@ -1,30 +1,13 @@
-import { ConfigurationError } from '../../src/core/errors';
 import { loadConfig } from '../../src/rotation/config';
-
-const BASE = {
-  SES_IAM_USER_NAME: 'ses-smtp-sender',
-  SES_REGION: 'eu-west-1',
-  FLEET_DOCUMENT_NAME: 'ses-smtp-rotation-update',
-  FLEET_TARGET_TAGS: 'Role=smtp-relay',
-};
-
-function configError(env: NodeJS.ProcessEnv): ConfigurationError {
-  try {
-    loadConfig({ ...BASE, ...env });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigurationError);
-    return error as ConfigurationError;
-  }
-  throw new Error('expected a configuration error');
-}
+import { configRefusal, MINIMAL_ENV as ENV } from './config-env';
 
 describe('loadConfig: SES_ADDITIONAL_REGIONS', () => {
   it('has no additional regions when the variable is unset (single region, as before)', () => {
-    expect(loadConfig(BASE).additionalRegions).toBeUndefined();
+    expect(loadConfig(ENV).additionalRegions).toBeUndefined();
   });
 
   it('reads a disaster-recovery region with its regional endpoint', () => {
-    const config = loadConfig({ ...BASE, SES_ADDITIONAL_REGIONS: ' eu-central-1 ' });
+    const config = loadConfig({ ...ENV, SES_ADDITIONAL_REGIONS: ' eu-central-1 ' });
     expect(config.additionalRegions).toEqual([
       { region: 'eu-central-1', endpoint: 'email-smtp.eu-central-1.amazonaws.com' },
     ]);
@@ -44,7 +27,7 @@ describe('loadConfig: SES_ADDITIONAL_REGIONS', () => {
       'lists too many regions',
     ],
   ])('refuses a region %s, naming the variable', (_what, env, message) => {
-    const error = configError(env);
+    const error = configRefusal(env);
     expect(error.setting).toBe('SES_ADDITIONAL_REGIONS');
     expect(error.message).toContain('SES_ADDITIONAL_REGIONS');
     expect(error.message).toContain(message);

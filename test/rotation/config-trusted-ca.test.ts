@@ -1,26 +1,10 @@
-import { ConfigurationError } from '../../src/core/errors';
 import { LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../../src/core/trusted-ca';
 import { loadConfig } from '../../src/rotation/config';
 import { createTlsAuthority } from '../../src/sandbox/tls-authority';
 import { EXPIRED_CA_PEM } from '../fixtures/expired-ca';
+import { configRefusal, MINIMAL_ENV as ENV } from './config-env';
 
-const ENV = {
-  SES_IAM_USER_NAME: 'ses-smtp-sender',
-  SES_REGION: 'eu-west-1',
-  FLEET_DOCUMENT_NAME: 'SesSmtpCredentialUpdate',
-  FLEET_TARGET_TAGS: 'Role=smtp-relay',
-};
 const proxy = createTlsAuthority('Bank TLS inspection root');
-
-function refusal(env: NodeJS.ProcessEnv): ConfigurationError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error;
-    throw error;
-  }
-  throw new Error('expected the configuration to be refused');
-}
 
 describe('loadConfig SMTP_TRUSTED_CA_PEM', () => {
   it('trusts no extra CA when the variable is unset or empty', () => {
@@ -49,7 +33,7 @@ describe('loadConfig SMTP_TRUSTED_CA_PEM', () => {
 
   it('refuses a value that is not a PEM certificate, naming the variable', () => {
     // Prepare / Act
-    const error = refusal({ ...ENV, SMTP_TRUSTED_CA_PEM: 'proxy-ca.pem' });
+    const error = configRefusal({ SMTP_TRUSTED_CA_PEM: 'proxy-ca.pem' });
 
     // Assess
     expect(error.setting).toBe('SMTP_TRUSTED_CA_PEM');
@@ -61,7 +45,7 @@ describe('loadConfig SMTP_TRUSTED_CA_PEM', () => {
     const bundle = caBundleOver(4096);
 
     // Act
-    const error = refusal({ ...ENV, SMTP_TRUSTED_CA_PEM: bundle });
+    const error = configRefusal({ SMTP_TRUSTED_CA_PEM: bundle });
 
     // Assess
     expect(error.setting).toBe('SMTP_TRUSTED_CA_PEM');
@@ -75,7 +59,7 @@ describe('loadConfig SMTP_TRUSTED_CA_PEM', () => {
 
   it('names the variable in the error of any other bad variable too', () => {
     // Prepare / Act / Assess
-    expect(refusal({ ...ENV, SMTP_PORT: 'x' }).setting).toBe('SMTP_PORT');
+    expect(configRefusal({ SMTP_PORT: 'x' }).setting).toBe('SMTP_PORT');
   });
 });
 

@@ -1,12 +1,6 @@
 import { ConfigurationError } from '../../src/core/errors';
 import { loadConfig, parseTagTargets } from '../../src/rotation/config';
-
-const ENV = {
-  SES_IAM_USER_NAME: 'ses-smtp-sender',
-  SES_REGION: 'eu-west-1',
-  FLEET_DOCUMENT_NAME: 'SesSmtpCredentialUpdate',
-  FLEET_TARGET_TAGS: 'Role=smtp-relay',
-};
+import { MINIMAL_ENV as ENV } from './config-env';
 
 describe('loadConfig', () => {
   it('applies the defaults: standard endpoint, port 587, canary 10% with MaxErrors 0', () => {

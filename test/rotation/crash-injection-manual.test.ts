@@ -7,24 +7,17 @@
  * old key retired.
  */
 import { main } from '../../src/cli/main';
-import type { Fault } from '../../src/sandbox/call-recorder';
 import { SandboxAccount } from '../../src/sandbox/account';
 import { checkInvariants } from '../../src/sandbox/invariants';
 import { runRetirementPass } from '../../src/sandbox/retirement-driver';
 import { continueRotation, runRotation } from '../../src/sandbox/rotation-driver';
 import { sandboxIo } from '../cli/sandbox-cli';
+import { FAULT_VARIANTS } from '../fault-variants';
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../src/rotation/retirement-policy';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const PEOPLE: [string, string][] = [
   ['scanner', 'arn:aws:sts::111122223333:assumed-role/MailOps/alice'],
   ['mainframe-gw', 'arn:aws:sts::111122223333:assumed-role/MailOps/bob'],
-];
-const VARIANTS: Omit<Fault, 'atCall'>[] = [
-  { when: 'before', kind: 'crash' },
-  { when: 'after', kind: 'crash' },
-  { when: 'before', kind: 'throw' },
-  { when: 'after', kind: 'throw' },
 ];
 
 interface Run {
@@ -115,7 +108,7 @@ describe('crash injection: manual consumers', () => {
 
     const failures: string[] = [];
     for (let index = 0; index < calls.length; index += 1) {
-      for (const variant of VARIANTS) {
+      for (const variant of FAULT_VARIANTS) {
         const label = `${variant.kind} ${variant.when} call ${index} (${calls[index]})`;
         const run = setup();
         try {

@@ -4,21 +4,13 @@
  * immediately before and after every AWS call; the next pass (or Secrets Manager's retry) must repair it, and the
  * invariants must hold after every invocation.
  */
-import type { Fault } from '../../src/sandbox/call-recorder';
 import { SandboxAccount } from '../../src/sandbox/account';
 import { checkInvariants, checkRetirementPass, snapshotKeys } from '../../src/sandbox/invariants';
 import { runRetirementPass } from '../../src/sandbox/retirement-driver';
 import { runRotation } from '../../src/sandbox/rotation-driver';
 import { RETIREMENT_TAGS } from '../../src/rotation/retirement';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const VARIANTS: Omit<Fault, 'atCall'>[] = [
-  { when: 'before', kind: 'crash' },
-  { when: 'after', kind: 'crash' },
-  { when: 'before', kind: 'throw' },
-  { when: 'after', kind: 'throw' },
-];
+import { FAULT_VARIANTS } from '../fault-variants';
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../src/rotation/retirement-policy';
 
 interface Setup {
   readonly account: SandboxAccount;
@@ -86,7 +78,7 @@ describe('crash injection: retirement', () => {
 
     const failures: string[] = [];
     for (let index = 0; index < calls.length; index += 1) {
-      for (const variant of VARIANTS) {
+      for (const variant of FAULT_VARIANTS) {
         const label = `${variant.kind} ${variant.when} call ${index} (${calls[index]})`;
         const s = await scenario.setup();
         try {
@@ -135,7 +127,7 @@ describe('crash injection: retirement', () => {
 
     const failures: string[] = [];
     for (let index = 0; index < total; index += 1) {
-      for (const variant of VARIANTS) {
+      for (const variant of FAULT_VARIANTS) {
         const label = `${variant.kind} ${variant.when} call ${index}`;
         const s = await prepare();
         try {

@@ -3,10 +3,10 @@
  * fails) immediately before and immediately after that call; Secrets Manager then retries the whole rotation with
  * the same token until it succeeds. After every invocation and at the end, the safety invariants I1–I7 must hold.
  */
-import type { Fault } from '../../src/sandbox/call-recorder';
 import { SandboxAccount, type SandboxOptions } from '../../src/sandbox/account';
 import { checkInvariants } from '../../src/sandbox/invariants';
 import { runRotation, type RotationRun } from '../../src/sandbox/rotation-driver';
+import { FAULT_VARIANTS } from '../fault-variants';
 
 interface BaseScenario {
   readonly name: string;
@@ -29,12 +29,6 @@ const BASES: BaseScenario[] = [
     options: { initialSecret: 'settings', additionalRegion: 'eu-central-1' },
     priorRotations: 1,
   },
-];
-const VARIANTS: Omit<Fault, 'atCall'>[] = [
-  { when: 'before', kind: 'crash' },
-  { when: 'after', kind: 'crash' },
-  { when: 'before', kind: 'throw' },
-  { when: 'after', kind: 'throw' },
 ];
 
 let scenariosRun = 0;
@@ -77,7 +71,7 @@ describe('crash injection', () => {
 
     const failures: string[] = [];
     for (let index = 0; index < calls.length; index += 1) {
-      for (const variant of VARIANTS) {
+      for (const variant of FAULT_VARIANTS) {
         const label = `${variant.kind} ${variant.when} call ${index} (${calls[index]})`;
         const account = await prepare(base);
         try {

@@ -5,9 +5,7 @@ import { checkInvariants } from '../../src/sandbox/invariants';
 import { runRetirementPass } from '../../src/sandbox/retirement-driver';
 import { runRotation } from '../../src/sandbox/rotation-driver';
 import { rotateOnRequest } from '../cli/sandbox-cli';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../src/rotation/retirement-policy';
 
 async function parked(names = ['scanner', 'appliance']) {
   const account = new SandboxAccount({ hosts: 2, initialSecret: 'settings', registry: true, retirement: 'staged' });

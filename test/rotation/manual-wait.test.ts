@@ -5,8 +5,9 @@ import { manualProgress, overdueDue, reminderDue } from '../../src/rotation/manu
 import { SandboxAccount } from '../../src/sandbox/account';
 import { checkInvariants } from '../../src/sandbox/invariants';
 import { continueRotation, runRotation } from '../../src/sandbox/rotation-driver';
+import { invokeStep, startRotation, storedCredential } from './steps/step-harness';
+import { DAY_MS as DAY } from '../../src/rotation/retirement-policy';
 
-const DAY = 86_400_000;
 const consumer = (name: string): ManualConsumer => ({ name, addedAt: '2026-01-01T00:00:00Z', addedBy: 'arn:x' });
 
 function accountWith(names: string[]) {
@@ -107,6 +108,32 @@ describe('finishSecret with manual consumers', () => {
     expect(account.secrets.versionWithStage('AWSCURRENT')).toBe(run.token);
     expect(account.recorder.calls.filter((c) => c.service === 'DynamoDB').map((c) => c.operation)).toEqual(['Query']);
     expect(checkInvariants(account, { completed: true })).toEqual([]);
+    account.restore();
+  });
+
+  it('retires the old key on a retry after promotion even when a consumer was registered since', async () => {
+    // Prepare: promoted, then the Lambda died before retiring; meanwhile someone registered a manual consumer
+    const { account } = accountWith([]);
+    const token = startRotation(account);
+    await invokeStep(account, 'createSecret', token);
+    await invokeStep(account, 'testSecret', token);
+    const current = account.secrets.versionWithStage('AWSCURRENT');
+    account.secrets.updateSecretVersionStage({
+      SecretId: account.secrets.arn,
+      VersionStage: 'AWSCURRENT',
+      MoveToVersionId: token,
+      ...(current ? { RemoveFromVersionId: current } : {}),
+    });
+    account.manual.register('late-scanner');
+
+    // Act
+    await invokeStep(account, 'finishSecret', token);
+
+    // Assess: the gate passed at promotion; the retry retires (immediate policy) and asks nobody
+    const promoted = storedCredential(account, token);
+    expect(account.iam.keys(account.userName).map((k) => k.id)).toEqual([promoted.username]);
+    expect(account.notifications.some((n) => n.subject?.startsWith('ACTION NEEDED: change'))).toBe(false);
+    expect(account.logs.some((l) => l.message === 'rotation completed')).toBe(true);
     account.restore();
   });
 

@@ -3,13 +3,8 @@ import { loadConfig } from '../../src/rotation/config';
 import { assertTrustedCaCurrent, functionRefusal, type SecretFacts } from '../../src/rotation/readiness';
 import { createTlsAuthority } from '../../src/sandbox/tls-authority';
 import { EXPIRED_CA_LAST_DAY, EXPIRED_CA_PEM } from '../fixtures/expired-ca';
+import { MINIMAL_ENV as ENV } from './config-env';
 
-const ENV = {
-  SES_IAM_USER_NAME: 'ses-smtp-sender',
-  SES_REGION: 'eu-west-1',
-  FLEET_DOCUMENT_NAME: 'SesSmtpCredentialUpdate',
-  FLEET_TARGET_TAGS: 'Role=smtp-relay',
-};
 const FACTS: SecretFacts = {
   meta: { arn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:smtp', rotationEnabled: true, versionStages: {} },
   pendingHasValue: false,

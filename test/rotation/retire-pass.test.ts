@@ -3,9 +3,7 @@ import { checkInvariants, checkRetirementPass, snapshotKeys } from '../../src/sa
 import { runRetirementPass } from '../../src/sandbox/retirement-driver';
 import { runRotation } from '../../src/sandbox/rotation-driver';
 import { RETIREMENT_TAGS } from '../../src/rotation/retirement';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../src/rotation/retirement-policy';
 
 async function rotated(options: { emergency?: boolean } = {}) {
   const account = new SandboxAccount({ hosts: 3, initialSecret: 'settings', retirement: 'staged' });

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../../src/core/errors';
 import { loadConfig } from '../../src/rotation/config';
 import { DAY_MS, HOUR_MS, formatWindow, loadRetirementPolicy, parseWindow } from '../../src/rotation/retirement-policy';
+import { MINIMAL_ENV } from './config-env';
 
 describe('loadRetirementPolicy', () => {
   it('defaults to staged: deactivate after 24 h, delete 7 days later, hold a key in use', () => {
@@ -48,13 +49,7 @@ describe('loadRetirementPolicy', () => {
   });
 
   it('is part of the function configuration', () => {
-    const config = loadConfig({
-      SES_IAM_USER_NAME: 'ses-smtp-sender',
-      SES_REGION: 'eu-west-1',
-      FLEET_DOCUMENT_NAME: 'Doc',
-      FLEET_TARGET_TAGS: 'Role=smtp-relay',
-      RETIREMENT_DELETE_AFTER: '2d',
-    });
+    const config = loadConfig({ ...MINIMAL_ENV, RETIREMENT_DELETE_AFTER: '2d' });
     expect(config.retirement.deleteAfterMs).toBe(2 * DAY_MS);
   });
 });

@@ -7,18 +7,13 @@ import { createTlsAuthority } from '../../src/sandbox/tls-authority';
 import { EXPIRED_CA_LAST_DAY, EXPIRED_CA_PEM, EXPIRED_CA_SUBJECT } from '../fixtures/expired-ca';
 import { sent } from '../sandbox/sent-commands';
 import { invokeStep, startRotation } from './steps/step-harness';
+import { rejectionOf } from '../thrown';
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../src/rotation/retirement-policy';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const expired = { SMTP_TRUSTED_CA_PEM: EXPIRED_CA_PEM };
 
-async function refusal(run: Promise<unknown>): Promise<ConfigurationError> {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof ConfigurationError) return error;
-  throw new Error(`expected a configuration error, got ${String(error)}`);
+function refusal(run: Promise<unknown>): Promise<ConfigurationError> {
+  return rejectionOf(run, ConfigurationError);
 }
 
 describe('runStep with an expired extra CA (SMTP_TRUSTED_CA_PEM)', () => {

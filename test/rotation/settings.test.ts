@@ -1,13 +1,9 @@
 import { ConfigurationError } from '../../src/core/errors';
 import { loadConfig } from '../../src/rotation/config';
 import { resolveTarget } from '../../src/rotation/settings';
+import { MINIMAL_ENV } from './config-env';
 
-const config = loadConfig({
-  SES_IAM_USER_NAME: 'ses-smtp-sender',
-  SES_REGION: 'eu-west-1',
-  FLEET_DOCUMENT_NAME: 'Doc',
-  FLEET_TARGET_TAGS: 'Role=smtp-relay',
-});
+const config = loadConfig(MINIMAL_ENV);
 
 describe('resolveTarget', () => {
   it('takes region, endpoint, port and user from the configuration', () => {

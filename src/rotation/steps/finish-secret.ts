@@ -58,8 +58,9 @@ export async function finishSecret(deps: RotationDeps, ctx: StepContext): Promis
   });
 
   // Manual consumers (issue 14): nothing is promoted, and so nothing retired, until each confirmed this version.
-  // While one is pending the step returns without promoting; the old key stays active for everyone.
-  const manual = await manualGate(deps, secretArn, event.token);
+  // While one is pending the step returns without promoting; the old key stays active for everyone. Once promoted,
+  // the gate has passed: a retry goes on to retire.
+  const manual = await manualGate(deps, secretArn, event.token, verdict.phase === 'promoted');
   if (manual.kind === 'waiting') return;
 
   if (verdict.phase === 'pending') {

@@ -1,20 +1,13 @@
 import { CreateAccessKeyCommand, DeleteAccessKeyCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { parseSecretValue } from '../../../src/core/secret';
 import { deriveSmtpPassword } from '../../../src/core/smtp-password';
 import { SandboxAccount } from '../../../src/sandbox/account';
-import { allText, invokeStep, startRotation } from './step-harness';
+import { allText, invokeStep, startRotation, storedCredential } from './step-harness';
 import { sent } from '../../sandbox/sent-commands';
 
 describe('createSecret', () => {
   let account: SandboxAccount;
   afterEach(() => account.restore());
-
-  function pendingCredential(token: string) {
-    const value = parseSecretValue(account.secrets.peekValue(token));
-    if (value.kind !== 'credential') throw new Error('no credential');
-    return value.credential;
-  }
 
   it('mints one key and stores its SMTP password as AWSPENDING on a first rotation', async () => {
     // Prepare
@@ -34,7 +27,7 @@ describe('createSecret', () => {
         VersionStages: ['AWSPENDING'],
       }),
     );
-    const credential = pendingCredential(token);
+    const credential = storedCredential(account, token);
     const key = account.iam.keys('ses-smtp-sender').find((k) => k.id === credential.username);
     expect(credential.password).toBe(deriveSmtpPassword(key!.secret, 'eu-west-1'));
     expect(credential).toMatchObject({
@@ -110,7 +103,7 @@ describe('createSecret', () => {
     const token = startRotation(account);
     account.recorder.plan({ atCall: account.recorder.calls.length + 5, when: 'after', kind: 'throw' });
     await expect(invokeStep(account, 'createSecret', token)).rejects.toThrow('PutSecretValue');
-    const credential = pendingCredential(token);
+    const credential = storedCredential(account, token);
     expect(account.iam.keys('ses-smtp-sender').map((k) => k.id)).toContain(credential.username);
     expect(sent(account, GetSecretValueCommand)).toContainEqual(expect.objectContaining({ VersionId: token }));
   });
@@ -141,7 +134,7 @@ describe('createSecret', () => {
     const token = startRotation(account);
     await invokeStep(account, 'createSecret', token);
     expect(account.logs.some((l) => l.message.includes('rotating as a first rotation'))).toBe(true);
-    expect(pendingCredential(token).password).toMatch(/^B/);
+    expect(storedCredential(account, token).password).toMatch(/^B/);
     expect(sent(account, ListAccessKeysCommand)).not.toHaveLength(0);
   });
 });

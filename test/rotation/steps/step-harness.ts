@@ -1,6 +1,9 @@
+import { parseSecretValue, type SmtpCredential } from '../../../src/core/secret';
 import { createHandler, type HandlerOverrides } from '../../../src/handler';
 import type { Step } from '../../../src/rotation/event';
+import type { SmtpProbe, SmtpProbeTarget } from '../../../src/rotation/ports';
 import type { SandboxAccount } from '../../../src/sandbox/account';
+import { SandboxAuthRejectedError } from '../../../src/sandbox/sandbox-probe';
 
 /** Starts a rotation in the sandbox (pending version without a value) and returns its token. */
 export function startRotation(account: SandboxAccount): string {
@@ -47,4 +50,30 @@ export function allText(account: SandboxAccount, errors: unknown[] = []): string
     ...account.logs.map((l) => JSON.stringify(l)),
     ...errors.map((e) => `${(e as Error).message} ${(e as Error).stack}`),
   ].join('\n');
+}
+
+/** The credential a version holds (the test fails when it holds none). */
+export function storedCredential(account: SandboxAccount, versionId: string): SmtpCredential {
+  const value = parseSecretValue(account.secrets.peekValue(versionId));
+  if (value.kind !== 'credential') throw new Error(`version ${versionId} holds no credential`);
+  return value.credential;
+}
+
+/**
+ * The sandbox's SES check, recording what it was asked to prove and the time left for it; regions in `refuse`
+ * answer 535 as SES does for an unsubscribed one.
+ */
+export function recordingProbe(account: SandboxAccount, refuse: readonly string[] = []) {
+  const targets: { target: SmtpProbeTarget; remainingMs: number }[] = [];
+  const real = account.sesProbe();
+  const probe: SmtpProbe = {
+    authenticate: async (target, deadline) => {
+      targets.push({ target, remainingMs: deadline.remaining() });
+      if (refuse.includes(target.region)) {
+        throw new SandboxAuthRejectedError(`535 from ${target.host} (password derived for ${target.region})`);
+      }
+      return real.authenticate(target, deadline);
+    },
+  };
+  return { probe, targets };
 }

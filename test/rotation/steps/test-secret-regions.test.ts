@@ -1,34 +1,9 @@
 import { SendCommandCommand } from '@aws-sdk/client-ssm';
-import { parseSecretValue, type SmtpCredential } from '../../../src/core/secret';
-import type { SmtpProbe, SmtpProbeTarget } from '../../../src/rotation/ports';
 import { SandboxAccount } from '../../../src/sandbox/account';
-import { SandboxAuthRejectedError } from '../../../src/sandbox/sandbox-probe';
-import { allText, invokeStep, startRotation } from './step-harness';
+import { allText, invokeStep, recordingProbe, startRotation, storedCredential } from './step-harness';
 import { sent } from '../../sandbox/sent-commands';
 
 const DR_ENV = { SES_ADDITIONAL_REGIONS: 'eu-central-1' };
-
-/** The sandbox's SES check, recording targets; regions in `refuse` answer 535 as SES does for an unsubscribed one. */
-function probeOf(account: SandboxAccount, refuse: string[] = []) {
-  const targets: SmtpProbeTarget[] = [];
-  const real = account.sesProbe();
-  const probe: SmtpProbe = {
-    authenticate: async (target, deadline) => {
-      targets.push(target);
-      if (refuse.includes(target.region)) {
-        throw new SandboxAuthRejectedError(`535 from ${target.host} (password derived for ${target.region})`);
-      }
-      return real.authenticate(target, deadline);
-    },
-  };
-  return { probe, targets };
-}
-
-function pendingCredential(account: SandboxAccount, token: string): SmtpCredential {
-  const value = parseSecretValue(account.secrets.peekValue(token));
-  if (value.kind !== 'credential') throw new Error('no credential');
-  return value.credential;
-}
 
 describe('createSecret and testSecret with an additional region', () => {
   let account: SandboxAccount;
@@ -40,17 +15,17 @@ describe('createSecret and testSecret with an additional region', () => {
     const token = startRotation(account);
     // Act
     await invokeStep(account, 'createSecret', token, { env: DR_ENV });
-    const { probe, targets } = probeOf(account);
+    const { probe, targets } = recordingProbe(account);
     await invokeStep(account, 'testSecret', token, { env: DR_ENV, probe });
     // Assess
-    const pending = pendingCredential(account, token);
+    const pending = storedCredential(account, token);
     const [dr] = pending.additionalRegions ?? [];
     expect(pending.region).toBe('eu-west-1');
     expect(dr).toMatchObject({ region: 'eu-central-1', endpoint: 'email-smtp.eu-central-1.amazonaws.com' });
     expect(dr?.password).not.toBe(pending.password);
     expect(account.iam.authenticateSmtp(pending.username, dr!.password, 'eu-central-1', { record: false })).toBe(true);
     expect(account.iam.authenticateSmtp(pending.username, dr!.password, 'eu-west-1', { record: false })).toBe(false);
-    expect(targets.map((t) => [t.region, t.host])).toEqual([
+    expect(targets.map(({ target }) => [target.region, target.host])).toEqual([
       ['eu-west-1', 'email-smtp.eu-west-1.amazonaws.com'],
       ['eu-central-1', 'email-smtp.eu-central-1.amazonaws.com'],
     ]);
@@ -63,7 +38,7 @@ describe('createSecret and testSecret with an additional region', () => {
     account = new SandboxAccount();
     const token = startRotation(account);
     await invokeStep(account, 'createSecret', token, { env: DR_ENV });
-    const { probe } = probeOf(account, ['eu-central-1']);
+    const { probe } = recordingProbe(account, ['eu-central-1']);
     await expect(invokeStep(account, 'testSecret', token, { env: DR_ENV, probe })).rejects.toThrow('eu-central-1');
     expect(sent(account, SendCommandCommand)).toEqual([]);
     const failure = account.logs.find((l) => l.message.includes('the SMTP check failed in a region'));
@@ -74,13 +49,13 @@ describe('createSecret and testSecret with an additional region', () => {
     account = new SandboxAccount();
     const token = startRotation(account);
     await invokeStep(account, 'createSecret', token);
-    const { probe, targets } = probeOf(account);
+    const { probe, targets } = recordingProbe(account);
     await invokeStep(account, 'testSecret', token, { env: DR_ENV, probe });
     const warning = account.logs.find((l) => l.message.startsWith('the pending version has no password'));
     expect(warning?.message).toContain('rotate --abandon');
     expect(warning?.attributes).toEqual({ regions: ['eu-central-1'], step: 'testSecret', versionId: token });
     // It proves what the version holds: the primary password only.
-    expect(targets.map((t) => t.region)).toEqual(['eu-west-1']);
+    expect(targets.map(({ target }) => target.region)).toEqual(['eu-west-1']);
   });
 
   it('warns at start, and continues, for an additional region not known to have an SMTP endpoint', async () => {
@@ -89,7 +64,7 @@ describe('createSecret and testSecret with an additional region', () => {
     await invokeStep(account, 'createSecret', token, { env: { SES_ADDITIONAL_REGIONS: 'ap-east-2' } });
     const warning = account.logs.find((l) => l.level === 'warn' && l.message.includes('ap-east-2'));
     expect(warning?.message).toContain('not in this release');
-    expect(pendingCredential(account, token).additionalRegions?.map((r) => r.region)).toEqual(['ap-east-2']);
+    expect(storedCredential(account, token).additionalRegions?.map((r) => r.region)).toEqual(['ap-east-2']);
   });
 
   it('refuses at run time when the regions cannot be proven before the function times out', async () => {
@@ -97,7 +72,7 @@ describe('createSecret and testSecret with an additional region', () => {
     const token = startRotation(account);
     const env = { SES_ADDITIONAL_REGIONS: 'eu-central-1,us-east-1,us-east-2,us-west-2', PROBE_MAX_WAIT_SECONDS: '400' };
     await invokeStep(account, 'createSecret', token, { env });
-    const { probe, targets } = probeOf(account);
+    const { probe, targets } = recordingProbe(account);
     // The invocation has less time left than two rounds of 430 s need (a cold start, a short timeout).
     await expect(invokeStep(account, 'testSecret', token, { env, probe, remainingMs: 600_000 })).rejects.toThrow(
       'cannot prove every region before the function times out',

@@ -1,26 +1,10 @@
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SendCommandCommand } from '@aws-sdk/client-ssm';
-import type { Deadline } from '../../../src/core/clock';
-import { parseSecretValue } from '../../../src/core/secret';
-import type { SmtpProbe, SmtpProbeTarget } from '../../../src/rotation/ports';
 import { SandboxAccount } from '../../../src/sandbox/account';
 import { runRotation } from '../../../src/sandbox/rotation-driver';
-import { allText, invokeStep, startRotation } from './step-harness';
+import { allText, invokeStep, recordingProbe, startRotation, storedCredential } from './step-harness';
 import { sent } from '../../sandbox/sent-commands';
-
-/** A probe that records what it was asked to prove, then delegates to the sandbox's SES check. */
-function recordingProbe(account: SandboxAccount) {
-  const targets: { target: SmtpProbeTarget; remainingMs: number }[] = [];
-  const real = account.sesProbe();
-  const probe: SmtpProbe = {
-    authenticate: (target, deadline: Deadline) => {
-      targets.push({ target, remainingMs: deadline.remaining() });
-      return real.authenticate(target, deadline);
-    },
-  };
-  return { probe, targets };
-}
 
 describe('testSecret', () => {
   let account: SandboxAccount;
@@ -32,31 +16,29 @@ describe('testSecret', () => {
     await invokeStep(account, 'createSecret', token);
     const { probe, targets } = recordingProbe(account);
     await invokeStep(account, 'testSecret', token, { probe });
-    const pending = parseSecretValue(account.secrets.peekValue(token));
-    if (pending.kind !== 'credential') throw new Error('no credential');
+    const pending = storedCredential(account, token);
     expect(targets).toHaveLength(1);
     expect(targets[0]?.target).toEqual({
       host: 'email-smtp.eu-west-1.amazonaws.com',
       port: 587,
       region: 'eu-west-1',
-      username: pending.credential.username,
-      password: pending.credential.password,
+      username: pending.username,
+      password: pending.password,
     });
     // The probe's window is bounded by PROBE_MAX_WAIT_SECONDS (150 s by default), not the whole Lambda budget.
     expect(targets[0]?.remainingMs).toBeLessThanOrEqual(150_000);
     expect(account.logs.some((l) => l.message === 'the pending credential authenticates')).toBe(true);
-    expect(allText(account)).not.toContain(pending.credential.password);
+    expect(allText(account)).not.toContain(pending.password);
   });
 
   it('fails, naming the key masked, when the pending credential is rejected', async () => {
     account = new SandboxAccount();
     const token = startRotation(account);
     await invokeStep(account, 'createSecret', token);
-    const pending = parseSecretValue(account.secrets.peekValue(token));
-    if (pending.kind !== 'credential') throw new Error('no credential');
+    const pending = storedCredential(account, token);
     account.iam.updateAccessKey({
       UserName: 'ses-smtp-sender',
-      AccessKeyId: pending.credential.username,
+      AccessKeyId: pending.username,
       Status: 'Inactive',
     });
     await expect(invokeStep(account, 'testSecret', token)).rejects.toThrow('535 Authentication Credentials Invalid');
@@ -70,10 +52,8 @@ describe('testSecret', () => {
     await invokeStep(account, 'testSecret', token, { probe });
     expect(account.logs.some((l) => l.message.includes('configuration test only'))).toBe(true);
     // It proves the current credential still works, and changes nothing.
-    const current = parseSecretValue(account.secrets.peekValue(account.secrets.versionWithStage('AWSCURRENT')!));
-    expect(targets.map((t) => t.target.username)).toEqual([
-      current.kind === 'credential' ? current.credential.username : '',
-    ]);
+    const current = storedCredential(account, account.secrets.versionWithStage('AWSCURRENT')!);
+    expect(targets.map((t) => t.target.username)).toEqual([current.username]);
     expect(sent(account, CreateAccessKeyCommand)).toHaveLength(1); // the first rotation's only
     expect(sent(account, PutSecretValueCommand)).toHaveLength(1);
     expect(sent(account, SendCommandCommand)).toHaveLength(1);
