@@ -30,6 +30,10 @@ export interface RotationEnvironmentInput {
   readonly metricsNamespace: string;
   /** Resolved and validated retirement policy (default staged). */
   readonly retirement?: RetirementPolicy;
+  /** The manual-consumer registry's table and alarm threshold, when the registry exists. */
+  readonly manualConsumers?: { readonly tableName: string; readonly alarmAfterDays: number };
+  /** The Parameter Store copy's name and customer managed key, when the copy is configured. */
+  readonly parameterStore?: { readonly name: string; readonly kmsKeyArn?: string };
 }
 
 /** Powertools variables set next to the rotation's own {@link ENV}. */
@@ -54,6 +58,8 @@ const PROP_OF_VARIABLE: Record<string, string> = {
   [ENV.pollIntervalSeconds]: 'fleet.pollInterval',
   [ENV.safetyMarginSeconds]: 'timing.safetyMargin',
   [ENV.probeMaxWaitSeconds]: 'timing.probeMaxWait',
+  [ENV.manualConsumersAlarmAfterDays]: 'manualConsumers.alarmAfterDays',
+  [ENV.parameterStoreName]: 'parameterStore.name',
 };
 
 /**
@@ -87,6 +93,10 @@ export function rotationEnvironment(input: RotationEnvironmentInput): Record<str
     [POWERTOOLS_ENV.serviceName]: input.serviceName,
     [POWERTOOLS_ENV.metricsNamespace]: input.metricsNamespace,
     ...(input.retirement ? retirementEnvironment(input.retirement) : {}),
+    [ENV.manualConsumersTable]: input.manualConsumers?.tableName,
+    [ENV.manualConsumersAlarmAfterDays]: input.manualConsumers && String(input.manualConsumers.alarmAfterDays),
+    [ENV.parameterStoreName]: input.parameterStore?.name,
+    [ENV.parameterStoreKmsKeyId]: input.parameterStore?.kmsKeyArn,
   };
   const defined = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
