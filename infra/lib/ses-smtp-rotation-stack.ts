@@ -39,6 +39,8 @@ export class SesSmtpRotationStack extends Stack {
 
   private rotationProps(props: SesSmtpRotationStackProps): SesSmtpRotationProps {
     const s = props.settings;
+    // One reference to the key: it encrypts the secret and, with manualConsumers, the registry table.
+    const key = s.kmsKeyArn ? kms.Key.fromKeyArn(this, 'SecretKey', s.kmsKeyArn) : undefined;
     return {
       sending: { identities: s.identities, configurationSet: s.configurationSet },
       fleet: {
@@ -59,7 +61,7 @@ export class SesSmtpRotationStack extends Stack {
         window: s.scheduleWindow,
         rotateImmediatelyOnUpdate: s.rotateImmediately,
       },
-      encryptionKey: s.kmsKeyArn ? kms.Key.fromKeyArn(this, 'SecretKey', s.kmsKeyArn) : undefined,
+      encryptionKey: key,
       vpc: this.vpcPlacement(s),
       notifications: {
         emails: s.notificationEmails,
@@ -82,7 +84,7 @@ export class SesSmtpRotationStack extends Stack {
         ? {
             manualConsumers: {
               alarmAfterDays: s.manualConsumersAlarmAfterDays,
-              encryptionKey: s.kmsKeyArn ? kms.Key.fromKeyArn(this, 'RegistryKey', s.kmsKeyArn) : undefined,
+              encryptionKey: key,
             },
           }
         : {}),
