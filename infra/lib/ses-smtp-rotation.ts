@@ -304,6 +304,7 @@ export class SesSmtpRotation extends Construct {
       secretArn: this.secret.secretArn,
       functionLogGroup: this.functionLogGroup,
       commandOutputLogGroup: this.commandOutputLogGroup,
+      ...(props.queriesFolder !== undefined && { folder: props.queriesFolder }),
     });
   }
 }
