@@ -154,32 +154,24 @@ function checkEnvironmentSize(env: Record<string, string>): void {
 /** Size assumed for a value CloudFormation fills in at deploy time (ARNs and generated names are shorter). */
 const TOKEN_BYTES = 160;
 
+/** Well-formed values for variables CloudFormation fills in at deploy time (the region is computed). */
+const STAND_INS: Readonly<Record<string, string>> = {
+  [ENV.endpoint]: 'vpce-stand-in.example.com',
+  [ENV.iamUserName]: 'stand-in-user',
+  [ENV.expectedSecretArn]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:stand-in-AbCdEf',
+  [ENV.notificationTopicArn]: 'arn:aws:sns:us-east-1:123456789012:stand-in',
+  // Deploy-time parameters of the release template: CloudFormation checks them against the same rules.
+  [ENV.maxConcurrency]: '10%',
+  [ENV.maxErrors]: '0',
+  [ENV.tagTargets]: 'stand-in=stand-in',
+};
+
 function standIn(name: string, env: Record<string, string>): string {
-  switch (name) {
-    case ENV.region: {
-      // An explicit endpoint names its region; the stand-in must agree with it or the check would misfire.
-      const endpoint = env[ENV.endpoint];
-      // Nor may it be one of the additional regions (checked again at run time against the real region).
-      const additional = (env[ENV.additionalRegions] ?? '').split(',').map((r) => r.trim());
-      const fallback = ['us-east-1', 'us-west-2'].find((r) => !additional.includes(r));
-      return (endpoint && !Token.isUnresolved(endpoint) && regionOfSmtpHost(endpoint)) || fallback!;
-    }
-    case ENV.endpoint:
-      return 'vpce-stand-in.example.com';
-    case ENV.iamUserName:
-      return 'stand-in-user';
-    case ENV.expectedSecretArn:
-      return 'arn:aws:secretsmanager:us-east-1:123456789012:secret:stand-in-AbCdEf';
-    case ENV.notificationTopicArn:
-      return 'arn:aws:sns:us-east-1:123456789012:stand-in';
-    // Deploy-time parameters of the release template: CloudFormation checks them against the same rules.
-    case ENV.maxConcurrency:
-      return '10%';
-    case ENV.maxErrors:
-      return '0';
-    case ENV.tagTargets:
-      return 'stand-in=stand-in';
-    default:
-      return 'stand-in';
-  }
+  if (name !== ENV.region) return STAND_INS[name] ?? 'stand-in';
+  // An explicit endpoint names its region; the stand-in must agree with it or the check would misfire.
+  const endpoint = env[ENV.endpoint];
+  // Nor may it be one of the additional regions (checked again at run time against the real region).
+  const additional = (env[ENV.additionalRegions] ?? '').split(',').map((r) => r.trim());
+  const fallback = ['us-east-1', 'us-west-2'].find((r) => !additional.includes(r));
+  return (endpoint && !Token.isUnresolved(endpoint) && regionOfSmtpHost(endpoint)) || fallback!;
 }
