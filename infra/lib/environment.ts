@@ -30,6 +30,10 @@ export interface RotationEnvironmentInput {
   readonly metricsNamespace: string;
   /** Resolved and validated retirement policy (default staged). */
   readonly retirement?: RetirementPolicy;
+  /** The manual-consumer registry's table and alarm threshold, when the registry exists. */
+  readonly manualConsumers?: { readonly tableName: string; readonly alarmAfterDays: number };
+  /** The Parameter Store copy's name and customer managed key, when the copy is configured. */
+  readonly parameterStore?: { readonly name: string; readonly kmsKeyArn?: string };
 }
 
 /** Powertools variables set next to the rotation's own {@link ENV}. */
@@ -54,6 +58,8 @@ const PROP_OF_VARIABLE: Record<string, string> = {
   [ENV.pollIntervalSeconds]: 'fleet.pollInterval',
   [ENV.safetyMarginSeconds]: 'timing.safetyMargin',
   [ENV.probeMaxWaitSeconds]: 'timing.probeMaxWait',
+  [ENV.manualConsumersAlarmAfterDays]: 'manualConsumers.alarmAfterDays',
+  [ENV.parameterStoreName]: 'parameterStore.name',
 };
 
 /**
@@ -87,6 +93,10 @@ export function rotationEnvironment(input: RotationEnvironmentInput): Record<str
     [POWERTOOLS_ENV.serviceName]: input.serviceName,
     [POWERTOOLS_ENV.metricsNamespace]: input.metricsNamespace,
     ...(input.retirement ? retirementEnvironment(input.retirement) : {}),
+    [ENV.manualConsumersTable]: input.manualConsumers?.tableName,
+    [ENV.manualConsumersAlarmAfterDays]: input.manualConsumers && String(input.manualConsumers.alarmAfterDays),
+    [ENV.parameterStoreName]: input.parameterStore?.name,
+    [ENV.parameterStoreKmsKeyId]: input.parameterStore?.kmsKeyArn,
   };
   const defined = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -144,32 +154,24 @@ function checkEnvironmentSize(env: Record<string, string>): void {
 /** Size assumed for a value CloudFormation fills in at deploy time (ARNs and generated names are shorter). */
 const TOKEN_BYTES = 160;
 
+/** Well-formed values for variables CloudFormation fills in at deploy time (the region is computed). */
+const STAND_INS: Readonly<Record<string, string>> = {
+  [ENV.endpoint]: 'vpce-stand-in.example.com',
+  [ENV.iamUserName]: 'stand-in-user',
+  [ENV.expectedSecretArn]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:stand-in-AbCdEf',
+  [ENV.notificationTopicArn]: 'arn:aws:sns:us-east-1:123456789012:stand-in',
+  // Deploy-time parameters of the release template: CloudFormation checks them against the same rules.
+  [ENV.maxConcurrency]: '10%',
+  [ENV.maxErrors]: '0',
+  [ENV.tagTargets]: 'stand-in=stand-in',
+};
+
 function standIn(name: string, env: Record<string, string>): string {
-  switch (name) {
-    case ENV.region: {
-      // An explicit endpoint names its region; the stand-in must agree with it or the check would misfire.
-      const endpoint = env[ENV.endpoint];
-      // Nor may it be one of the additional regions (checked again at run time against the real region).
-      const additional = (env[ENV.additionalRegions] ?? '').split(',').map((r) => r.trim());
-      const fallback = ['us-east-1', 'us-west-2'].find((r) => !additional.includes(r));
-      return (endpoint && !Token.isUnresolved(endpoint) && regionOfSmtpHost(endpoint)) || fallback!;
-    }
-    case ENV.endpoint:
-      return 'vpce-stand-in.example.com';
-    case ENV.iamUserName:
-      return 'stand-in-user';
-    case ENV.expectedSecretArn:
-      return 'arn:aws:secretsmanager:us-east-1:123456789012:secret:stand-in-AbCdEf';
-    case ENV.notificationTopicArn:
-      return 'arn:aws:sns:us-east-1:123456789012:stand-in';
-    // Deploy-time parameters of the release template: CloudFormation checks them against the same rules.
-    case ENV.maxConcurrency:
-      return '10%';
-    case ENV.maxErrors:
-      return '0';
-    case ENV.tagTargets:
-      return 'stand-in=stand-in';
-    default:
-      return 'stand-in';
-  }
+  if (name !== ENV.region) return STAND_INS[name] ?? 'stand-in';
+  // An explicit endpoint names its region; the stand-in must agree with it or the check would misfire.
+  const endpoint = env[ENV.endpoint];
+  // Nor may it be one of the additional regions (checked again at run time against the real region).
+  const additional = (env[ENV.additionalRegions] ?? '').split(',').map((r) => r.trim());
+  const fallback = ['us-east-1', 'us-west-2'].find((r) => !additional.includes(r));
+  return (endpoint && !Token.isUnresolved(endpoint) && regionOfSmtpHost(endpoint)) || fallback!;
 }

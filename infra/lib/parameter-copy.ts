@@ -2,8 +2,6 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { ConfigurationError } from '../../src/core/errors';
-import { isParameterName } from '../../src/rotation/config';
 
 /** A SecureString copy of the promoted credential, for consumers that read only Parameter Store. */
 export interface ParameterStoreOptions {
@@ -23,13 +21,8 @@ export class ParameterStoreCopy extends Construct {
     private readonly props: ParameterStoreOptions & { readonly role: iam.IRole },
   ) {
     super(scope, id);
-    if (!isParameterName(props.name)) {
-      throw new ConfigurationError(
-        `parameterStore.name "${props.name.slice(0, 80)}" is not a parameter name such as /mail/ses-smtp ` +
-          '(letters, digits, _ . - and /; not under aws or ssm)',
-        { setting: 'parameterStore.name' },
-      );
-    }
+    // The name is checked with the function's own rule (isParameterName) where the construct builds the function's
+    // environment: rotationEnvironment names this prop when the loader refuses it.
     this.parameterArn = Stack.of(this).formatArn({
       service: 'ssm',
       resource: 'parameter',

@@ -159,6 +159,11 @@ export interface SesSmtpRotationProps {
   readonly serviceName?: string;
   /** Powertools metrics namespace. Default `SesSmtpRotation`. */
   readonly metricsNamespace?: string;
+  /**
+   * Console folder of the saved Logs Insights queries (`queries.folder`). The release template names it after the
+   * stack, so that copies of one template list apart. Default `ses-smtp-rotation/<the construct's unique name>`.
+   */
+  readonly queriesFolder?: string;
   /** Permissions boundary for the function's role and the SES user (often required in regulated accounts). */
   readonly permissionsBoundary?: iam.IManagedPolicy;
   /** Timing knobs. */

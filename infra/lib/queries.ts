@@ -8,6 +8,8 @@ export interface RotationQueriesProps {
   readonly secretArn: string;
   readonly functionLogGroup: logs.ILogGroup;
   readonly commandOutputLogGroup: logs.ILogGroup;
+  /** Folder the queries are saved under. @default `ses-smtp-rotation/<the scope's unique name>` */
+  readonly folder?: string;
 }
 
 /**
@@ -24,7 +26,8 @@ export class RotationQueries extends Construct {
 
   constructor(scope: Construct, id: string, props: RotationQueriesProps) {
     super(scope, id);
-    this.folder = `ses-smtp-rotation/${Names.uniqueResourceName(scope, { maxLength: 120, separator: '-' })}`;
+    this.folder =
+      props.folder ?? `ses-smtp-rotation/${Names.uniqueResourceName(scope, { maxLength: 120, separator: '-' })}`;
     const thisSecret = `secretArn = '${props.secretArn}'`;
 
     this.lastRotation = new logs.QueryDefinition(this, 'LastRotation', {

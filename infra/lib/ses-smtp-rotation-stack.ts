@@ -39,6 +39,8 @@ export class SesSmtpRotationStack extends Stack {
 
   private rotationProps(props: SesSmtpRotationStackProps): SesSmtpRotationProps {
     const s = props.settings;
+    // One reference to the key: it encrypts the secret and, with manualConsumers, the registry table.
+    const key = s.kmsKeyArn ? kms.Key.fromKeyArn(this, 'SecretKey', s.kmsKeyArn) : undefined;
     return {
       sending: { identities: s.identities, configurationSet: s.configurationSet },
       fleet: {
@@ -59,7 +61,7 @@ export class SesSmtpRotationStack extends Stack {
         window: s.scheduleWindow,
         rotateImmediatelyOnUpdate: s.rotateImmediately,
       },
-      encryptionKey: s.kmsKeyArn ? kms.Key.fromKeyArn(this, 'SecretKey', s.kmsKeyArn) : undefined,
+      encryptionKey: key,
       vpc: this.vpcPlacement(s),
       notifications: {
         emails: s.notificationEmails,
@@ -82,7 +84,7 @@ export class SesSmtpRotationStack extends Stack {
         ? {
             manualConsumers: {
               alarmAfterDays: s.manualConsumersAlarmAfterDays,
-              encryptionKey: s.kmsKeyArn ? kms.Key.fromKeyArn(this, 'RegistryKey', s.kmsKeyArn) : undefined,
+              encryptionKey: key,
             },
           }
         : {}),
@@ -119,14 +121,9 @@ function retention(days: number | undefined): logs.RetentionDays | undefined {
 
 /**
  * The stack outputs an operator and the relays need (the secret, the log groups, the document, the topic). Shared by
- * this stack and the release template; `queriesFolder` replaces the construct's own folder name when the release
- * names the queries after the stack.
+ * this stack and the release template.
  */
-export function addRotationOutputs(
-  stack: Stack,
-  rotation: SesSmtpRotation,
-  queriesFolder = rotation.queries.folder,
-): void {
+export function addRotationOutputs(stack: Stack, rotation: SesSmtpRotation): void {
   const outputs: Record<string, [string, string]> = {
     SecretArn: [rotation.secret.secretArn, 'Secret holding the SMTP credential (hosts read it)'],
     SmtpUserName: [rotation.user.userName, 'IAM user whose access keys are the SMTP credentials'],
@@ -135,7 +132,7 @@ export function addRotationOutputs(
     CommandOutputLogGroup: [rotation.commandOutputLogGroup.logGroupName, 'Per-host output of the SSM documents'],
     FleetDocumentName: [rotation.fleetDocumentName, 'SSM document the push runs'],
     NotificationTopicArn: [rotation.topic.topicArn, 'Rotation notifications'],
-    QueriesFolder: [queriesFolder, 'Saved Logs Insights queries (CloudWatch > Logs Insights > Queries)'],
+    QueriesFolder: [rotation.queries.folder, 'Saved Logs Insights queries (CloudWatch > Logs Insights > Queries)'],
     RotateNow: [
       `aws secretsmanager rotate-secret --secret-id ${rotation.secret.secretArn} --region ${stack.region}`,
       'On-demand rotation',

@@ -7,7 +7,6 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { DEFAULT_SMTP_PORT, smtpEndpoint } from '../../src/core/endpoint';
-import { ENV } from '../../src/rotation/config';
 import { LAMBDA_MAX_TIMEOUT_MS } from '../../src/rotation/config-regions';
 import { RotationAlarms } from './alarms';
 import { DEFAULT_DOCUMENTS_DIRECTORY, loadDocuments, selectFleetDocument } from './documents';
@@ -169,6 +168,19 @@ export class SesSmtpRotation extends Construct {
     const serviceName =
       props.serviceName ?? `ses-smtp-rotation-${Names.uniqueResourceName(this, { maxLength: 46, separator: '-' })}`;
     const metricsNamespace = props.metricsNamespace ?? 'SesSmtpRotation';
+    if (props.manualConsumers) {
+      this.manualConsumers = new ManualConsumerRegistry(this, 'ManualConsumers', {
+        ...props.manualConsumers,
+        role: this.role,
+        secretArn: this.secret.secretArn,
+        notifications,
+        namespace: metricsNamespace,
+        serviceName,
+      });
+    }
+
+    // Every variable goes through rotationEnvironment: checked by the function's loader and counted in Lambda's
+    // 4 KB, the registry's and the copy's included.
     const environment = rotationEnvironment({
       iamUserName: this.user.userName,
       sesRegion,
@@ -187,30 +199,25 @@ export class SesSmtpRotation extends Construct {
       serviceName,
       metricsNamespace,
       retirement,
+      ...(this.manualConsumers && {
+        manualConsumers: {
+          tableName: this.manualConsumers.table.tableName,
+          alarmAfterDays: this.manualConsumers.alarmAfterDays,
+        },
+      }),
+      ...(props.parameterStore && {
+        parameterStore: {
+          name: props.parameterStore.name,
+          ...(props.parameterStore.encryptionKey && { kmsKeyArn: props.parameterStore.encryptionKey.keyArn }),
+        },
+      }),
     });
-
-    if (props.manualConsumers) {
-      this.manualConsumers = new ManualConsumerRegistry(this, 'ManualConsumers', {
-        ...props.manualConsumers,
-        role: this.role,
-        secretArn: this.secret.secretArn,
-        notifications,
-        namespace: metricsNamespace,
-        serviceName,
-      });
-      environment[ENV.manualConsumersTable] = this.manualConsumers.table.tableName;
-      environment[ENV.manualConsumersAlarmAfterDays] = String(this.manualConsumers.alarmAfterDays);
-    }
 
     if (props.parameterStore) {
       this.parameterStore = new ParameterStoreCopy(this, 'ParameterStore', {
         ...props.parameterStore,
         role: this.role,
       });
-      environment[ENV.parameterStoreName] = props.parameterStore.name;
-      if (props.parameterStore.encryptionKey) {
-        environment[ENV.parameterStoreKmsKeyId] = props.parameterStore.encryptionKey.keyArn;
-      }
     }
 
     const permissions = new RotationPermissions(this, 'Permissions', {
@@ -297,6 +304,7 @@ export class SesSmtpRotation extends Construct {
       secretArn: this.secret.secretArn,
       functionLogGroup: this.functionLogGroup,
       commandOutputLogGroup: this.commandOutputLogGroup,
+      ...(props.queriesFolder !== undefined && { folder: props.queriesFolder }),
     });
   }
 }

@@ -20,6 +20,11 @@ export const RELEASE_FILES = {
   checksums: 'SHA256SUMS',
 } as const;
 
+/** Where `npm run release` writes unless told otherwise: dist/release/ of the package. */
+function defaultOutDir(): string {
+  return join(packageRoot(__dirname), 'dist', 'release');
+}
+
 /** Where the release reads from and writes to. */
 export interface ReleaseOptions {
   readonly outDir?: string;
@@ -30,8 +35,7 @@ export interface ReleaseOptions {
 
 /** Builds the release; returns the written files' names and SHA-256 digests. */
 export function buildRelease(options: ReleaseOptions = {}): Record<string, string> {
-  const root = packageRoot(__dirname);
-  const outDir = options.outDir ?? join(root, 'dist', 'release');
+  const outDir = options.outDir ?? defaultOutDir();
   const lambdaDir = options.lambdaDir ?? DEFAULT_BUNDLE.outDir;
   const documentsDir = options.documentsDir ?? DEFAULT_DOCUMENTS_DIRECTORY;
   // The entry and its chunks (chunks/…): zip entry names with '/' unpack into folders, as Lambda expects.
@@ -76,7 +80,7 @@ function synthesize(): Record<string, unknown> {
 }
 
 if (require.main === module) {
-  const outDir = resolve(process.argv[2] ?? join(packageRoot(__dirname), 'dist', 'release'));
+  const outDir = process.argv[2] === undefined ? defaultOutDir() : resolve(process.argv[2]);
   const digests = buildRelease({ outDir });
   for (const [name, digest] of Object.entries(digests)) process.stdout.write(`${digest}  ${name}\n`);
   process.stdout.write(`release written to ${outDir}\n`);

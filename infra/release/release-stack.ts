@@ -1,5 +1,4 @@
 import { App, Aws, BootstraplessSynthesizer, Stack, Validations } from 'aws-cdk-lib';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -27,16 +26,15 @@ export function releaseApp(outdir?: string): { app: App; stack: Stack; rotation:
   });
   const { props, codeBucket, codeKey } = declareReleaseParameters(stack);
   const bucket = s3.Bucket.fromBucketName(stack, 'CodeBucketRef', codeBucket);
-  const rotation = new SesSmtpRotation(stack, 'Rotation', { ...props, code: lambda.Code.fromBucket(bucket, codeKey) });
   // The construct names its saved queries after its path, the same in every copy of this template: name them
   // after the stack instead, so two installations in one account and region list apart in the console.
-  const queriesFolder = `ses-smtp-rotation/${Aws.STACK_NAME}`;
-  for (const query of rotation.queries.node.findAll().filter((c) => c instanceof logs.CfnQueryDefinition)) {
-    const cfn = query as logs.CfnQueryDefinition;
-    cfn.name = cfn.name.replace(rotation.queries.folder, queriesFolder);
-  }
+  const rotation = new SesSmtpRotation(stack, 'Rotation', {
+    ...props,
+    code: lambda.Code.fromBucket(bucket, codeKey),
+    queriesFolder: `ses-smtp-rotation/${Aws.STACK_NAME}`,
+  });
   // Outputs, never exports: an export name must be unique per account and region, and StackSets repeat the stack.
-  addRotationOutputs(stack, rotation, queriesFolder);
+  addRotationOutputs(stack, rotation);
   // The acknowledgments travel in the template (resource Metadata cdk_nag): a reviewer of the release sees each
   // acknowledged finding and its reason without the construct's sources.
   Validations.of(app).addPlugins(

@@ -21,6 +21,22 @@ const MADE_BY_UNIX = (3 << 8) | VERSION_NEEDED;
 const FILE_MODE_0644 = (0o100644 << 16) >>> 0;
 const UTF8_NAMES = 0x0800;
 
+/**
+ * The fields the local header and the central directory record share, in the same order (version needed, flags,
+ * method, time, date, CRC-32, both sizes, name length), from `at`: 4 in the local header, 6 in the central record.
+ */
+function writeCommonFields(header: Buffer, at: number, crc: number, size: number, nameLength: number): void {
+  header.writeUInt16LE(VERSION_NEEDED, at);
+  header.writeUInt16LE(UTF8_NAMES, at + 2);
+  header.writeUInt16LE(0, at + 4); // stored
+  header.writeUInt16LE(DOS_TIME_MIDNIGHT, at + 6);
+  header.writeUInt16LE(DOS_DATE_1980_01_01, at + 8);
+  header.writeUInt32LE(crc, at + 10);
+  header.writeUInt32LE(size, at + 14); // compressed: stored, so the same
+  header.writeUInt32LE(size, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
+}
+
 /** Builds the archive. @throws Error on an unsafe or duplicate name, or a size needing Zip64 */
 export function deterministicZip(entries: readonly ZipEntry[]): Buffer {
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -37,28 +53,12 @@ export function deterministicZip(entries: readonly ZipEntry[]): Buffer {
     const crc = crc32(entry.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(VERSION_NEEDED, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(DOS_TIME_MIDNIGHT, 10);
-    local.writeUInt16LE(DOS_DATE_1980_01_01, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(entry.data.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeCommonFields(local, 4, crc, entry.data.length, name.length);
+    local.writeUInt16LE(0, 28); // extra length
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(MADE_BY_UNIX, 4);
-    central.writeUInt16LE(VERSION_NEEDED, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt16LE(DOS_TIME_MIDNIGHT, 12);
-    central.writeUInt16LE(DOS_DATE_1980_01_01, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(entry.data.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeCommonFields(central, 6, crc, entry.data.length, name.length);
     // extra length, comment length, disk number, internal attributes: all 0
     central.writeUInt32LE(FILE_MODE_0644, 38);
     central.writeUInt32LE(offset, 42);

@@ -5,7 +5,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApp } from '../../infra/lib/create-app';
 import { SesSmtpRotation, type SesSmtpRotationProps } from '../../infra/lib/ses-smtp-rotation';
+import { configurationErrorLine } from '../../infra/lib/strict-context';
 
 /** A minimal Command document honouring the push contract (the real one is tested with the real app). */
 export const FIXTURE_DOCUMENTS = join(__dirname, 'fixtures', 'ssm-documents');
@@ -51,6 +53,21 @@ export function rotationTemplate(overrides: Partial<SesSmtpRotationProps> = {}, 
   return Template.fromStack(
     stackWith((stack) => new SesSmtpRotation(stack, 'Rotation', baseProps(overrides)), stackProps),
   );
+}
+
+/**
+ * The one line the app entry prints for this CDK context, or undefined when it synthesizes. An error the entry
+ * would not turn into one line fails the test.
+ */
+export function contextErrorLine(context: Record<string, unknown>): string | undefined {
+  try {
+    createApp({ context });
+    return undefined;
+  } catch (error) {
+    const line = configurationErrorLine(error);
+    if (line === undefined) throw error;
+    return line;
+  }
 }
 
 /** A violation in CDK's policy validation report. */

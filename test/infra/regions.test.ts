@@ -1,9 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { ConfigurationError } from '../../src/core/errors';
 import { ENV } from '../../src/rotation/config';
-import { createApp } from '../../infra/lib/create-app';
-import { configurationErrorLine } from '../../infra/lib/strict-context';
-import { asArray, evaluate, onlyResource, resourcesOfType, rotationTemplate } from './helpers';
+import { asArray, contextErrorLine, evaluate, onlyResource, resourcesOfType, rotationTemplate } from './helpers';
 
 const REFS = { 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012' };
 
@@ -24,14 +22,7 @@ function functionEnvironment(template: ReturnType<typeof rotationTemplate>): Rec
 
 /** The one line the app entry prints for this context, or undefined when it synthesizes. */
 function lineFor(context: Record<string, unknown>): string | undefined {
-  try {
-    createApp({ context: { identities: 'example.com', fleetTags: 'Role=relay', sesRegion: 'eu-west-1', ...context } });
-    return undefined;
-  } catch (error) {
-    const line = configurationErrorLine(error);
-    if (line === undefined) throw error;
-    return line;
-  }
+  return contextErrorLine({ identities: 'example.com', fleetTags: 'Role=relay', sesRegion: 'eu-west-1', ...context });
 }
 
 describe('SesSmtpRotation with additional SES regions', () => {

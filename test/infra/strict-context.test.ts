@@ -1,24 +1,17 @@
 import { ConfigurationError } from '../../src/core/errors';
-import { createApp } from '../../infra/lib/create-app';
 import {
   assertKnownContextKeys,
   configurationErrorLine,
   isForeignContextKey,
   nearestContextKey,
 } from '../../infra/lib/strict-context';
+import { contextErrorLine } from './helpers';
 
 const BASE = { identities: 'example.com', fleetTags: 'Role=relay' };
 
 /** The one line the app entry would print for this context, or undefined when it synthesizes. */
 function lineFor(context: Record<string, unknown>): string | undefined {
-  try {
-    createApp({ context: { ...BASE, ...context } });
-    return undefined;
-  } catch (error) {
-    const line = configurationErrorLine(error);
-    if (line === undefined) throw error;
-    return line;
-  }
+  return contextErrorLine({ ...BASE, ...context });
 }
 
 describe('strict CDK context', () => {
